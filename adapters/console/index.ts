@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import type { App } from '../../src/app.js';
+import type { TurnInput } from '../../src/engine/types.js';
+import type { RunningAdapter } from '../types.js';
+import { renderReply } from './render.js';
+
+/** `--user NAME` on the command line wins over CONSOLE_USER, so several people can be tried. */
+export function consoleUser(argv: readonly string[], fallback: string): string {
+  const i = argv.indexOf('--user');
+  const name = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--user='))?.slice('--user='.length);
+  return name && /^[\w.@-]{1,64}$/.test(name) ? name : fallback;
+}
+
+/**
+ * The terminal chat: one line in, one turn. On a TTY it is interactive; otherwise it reads one line
+ * per turn, prints each reply, and ends at end of input, so a debrief can be scripted.
+ */
+export async function startConsole(app: App, argv: readonly string[]): Promise<RunningAdapter> {
+  const interactive = Boolean(process.stdin.isTTY);
+  const color = Boolean(process.stdout.isTTY);
+  const actor = { platform: 'console', workspaceId: 'local', userId: consoleUser(argv, app.config.consoleUser) };
+  const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive });
+  rl.setPrompt('> ');
+  rl.on('SIGINT', () => rl.close());
+
+  const say = async (input: TurnInput) => {
+    try {
+      const result = await app.engine.handle({ ...actor, eventId: randomUUID(), input });
+      for (const reply of result.replies) process.stdout.write(`${renderReply(reply, color)}\n\n`);
+    } catch {
+      process.stdout.write("Sorry, I couldn't save that just now. Nothing you told me before is lost; please send it again.\n\n");
+    }
+  };
+
+  const done = (async () => {
+    await say({ kind: 'command', args: '' });
+    if (interactive) rl.prompt();
+    for await (const line of rl) {
+      if (!interactive) process.stdout.write(`> ${line}\n`);
+      const trimmed = line.trim();
+      const input: TurnInput = /^\/debrief\b/i.test(trimmed)
+        ? { kind: 'command', args: trimmed.replace(/^\/debrief\b/i, '').trim() }
+        : { kind: 'text', text: line };
+      await say(input);
+      if (interactive) rl.prompt();
+    }
+  })();
+
+  return {
+    name: 'console',
+    done,
+    stop: async () => {
+      rl.close();
+      await done.catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { Reply } from '../../src/engine/types.js';
+
+/** The engine's light markup (*bold*, _italic_, `code`) as terminal text, with colour on a TTY. */
+function markup(text: string, color: boolean): string {
+  const bold = color ? '\x1b[1m$1\x1b[22m' : '$1';
+  const dim = color ? '\x1b[2m$1\x1b[22m' : '$1';
+  return text
+    .replace(/\*([^*\n]+)\*/g, bold)
+    .replace(/(?<![\w])_([^_\n]+)_(?![\w])/g, dim)
+    .replace(/`([^`\n]+)`/g, '$1');
+}
+
+/** Renders replies as plain lines: choices numbered, commands named, cards as label/value rows. */
+export function renderReply(reply: Reply, color: boolean): string {
+  const lines: string[] = [markup(reply.text, color)];
+  if (reply.card) {
+    const width = Math.max(...reply.card.fields.map((f) => f.label.length));
+    lines.splice(0, 1, markup(`*${reply.card.title}*`, color));
+    for (const f of reply.card.fields) lines.push(`  ${f.label.padEnd(width)}  ${f.value}`);
+  }
+  const choices = reply.choices ?? [];
+  const answers = choices.filter((c) => !c.id.startsWith('cmd:'));
+  // A 1-5 scale reads better on one line than as five numbered rows of its own numbers.
+  if (answers.length > 0 && answers.every((c, i) => c.label === String(i + 1))) lines.push(`  ${answers.map((c) => c.label).join('  ')}`);
+  else answers.forEach((c, i) => lines.push(`  ${i + 1}) ${c.label}`));
+  const commands = choices.filter((c) => c.id.startsWith('cmd:') && c.id !== 'cmd:retry');
+  if (commands.length > 0)
+    lines.push(markup(`_(or type ${commands.map((c) => c.id.slice(4)).join(' / ')})_`, color));
+  if (reply.copyable) {
+    lines.push('  ┌────');
+    for (const l of reply.copyable.split('\n')) lines.push(`  │ ${l}`);
+    lines.push('  └────');
+  }
+  return lines.join('\n');
+}

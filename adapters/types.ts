@@ -1,0 +1,10 @@
+import type { App } from '../src/app.js';
+
+/** A running platform edge. `done` resolves if the adapter ends on its own (the terminal at end of input). */
+export interface RunningAdapter {
+  name: string;
+  stop(): Promise<void>;
+  done?: Promise<void>;
+}
+
+export type StartAdapter = (app: App, argv: readonly string[]) => Promise<RunningAdapter>;

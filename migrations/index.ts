@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as initialSchema from './2026_11_27_2100_initial_schema.js';
+
+/**
+ * Every migration, by name, in order. A static list rather than a folder scan so that it works the
+ * same under tsx, vitest and a bundler; a new migration is one file plus one line here.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026_11_27_2100_initial_schema': initialSchema,
+};

@@ -1,0 +1,76 @@
+import type { Config } from './config.js';
+import { connectDatabase, type DatabaseHandle } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createCommands } from './commands.js';
+import { createEngine, type Engine } from './engine/engine.js';
+import { createFlowRegistry } from './flows/index.js';
+import { startHealthServer, type HealthServer } from './health.js';
+import type { Logger } from './log.js';
+import { createMetrics, type Metrics } from './metrics.js';
+
+/** Everything an adapter needs, built from one validated Config: the composition root. */
+export interface App {
+  config: Readonly<Config>;
+  logger: Logger;
+  database: DatabaseHandle;
+  engine: Engine;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+export async function createApp(
+  config: Readonly<Config>,
+  logger: Logger,
+  opts: { database?: DatabaseHandle; clock?: () => Date } = {},
+): Promise<App> {
+  const started = performance.now();
+  const database =
+    opts.database ??
+    (await connectDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolSize: config.dbPoolSize,
+      logger,
+    }));
+  let health: HealthServer | undefined;
+  try {
+    const { applied } = await migrateToLatest(database.db);
+    const metrics = createMetrics();
+    const engine = createEngine({
+      db: database.db,
+      flows: createFlowRegistry(),
+      defaultFlow: 'debrief',
+      commands: createCommands(),
+      resumePromptAfterMs: config.resumePromptAfterMs,
+      idleExpiryMs: config.sessionIdleExpiryMs,
+      logger,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      onTurn: ({ platform, outcome, seconds }) => {
+        metrics.turns.inc({ platform, outcome });
+        if (outcome !== 'duplicate') metrics.turnSeconds.observe({ platform }, seconds);
+      },
+    });
+    if (config.healthPort !== undefined)
+      health = await startHealthServer({ port: config.healthPort, ping: database.ping, registry: metrics.registry, logger });
+    logger.info(
+      { database: database.kind, migrations: applied.length, healthPort: health?.port, ms: Math.round(performance.now() - started) },
+      'app ready',
+    );
+    return {
+      config,
+      logger,
+      database,
+      engine,
+      metrics,
+      async close() {
+        await engine.drain();
+        await health?.close();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await health?.close();
+    await database.close().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { StartupError } from '../startup-error.js';
+import { lockDataDir } from './data-dir-lock.js';
+import type { Database } from './types.js';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: 'pglite' | 'postgres';
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DATE_OID = 1082;
+// `date` columns stay 'YYYY-MM-DD' strings: pg would otherwise make a Date at local midnight,
+// which shifts the day in any time zone west of UTC.
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === DATE_OID ? (v: string) => v : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export interface ConnectOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  poolSize: number;
+  logger: Logger;
+}
+
+export async function connectDatabase(opts: ConnectOptions): Promise<DatabaseHandle> {
+  return opts.databaseUrl ? connectPostgres(opts.databaseUrl, opts) : openEmbedded(opts.dataDir, opts.logger);
+}
+
+/** Embedded Postgres (PGlite) in a local folder, driven through the real `pg` driver. */
+export async function openEmbedded(dataDir: string | undefined, logger: Logger): Promise<DatabaseHandle> {
+  const unlock = dataDir ? lockDataDir(dataDir) : () => {};
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dataDir ? join(dataDir, 'pgdata') : undefined);
+  } catch (err) {
+    unlock();
+    throw new StartupError(
+      `Could not open the embedded database in ${dataDir ?? 'memory'}: ${(err as Error).message.split('\n')[0]}`,
+    );
+  }
+  return wrapPglite(pglite, logger, async () => {
+    await pglite.close();
+    unlock();
+  });
+}
+
+/** Wraps an open PGlite (a test's clone, say) in the same handle the app uses. */
+export function wrapPglite(pglite: PGlite, logger: Logger, closeAll: () => Promise<void>): DatabaseHandle {
+  const pool = new pg.Pool({ ...createPgConfig(pglite), types });
+  pool.on('error', (err) => logger.error({ err: err.message }, 'embedded database connection error'));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'pglite',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: async () => {
+      await db.destroy();
+      await closeAll();
+    },
+  };
+}
+
+export async function connectPostgres(
+  url: string,
+  opts: { poolSize: number; logger: Logger },
+): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize,
+    types,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'debrief',
+  });
+  // An idle client's error (a Postgres restart) must not crash the process; the pool replaces it.
+  pool.on('error', (err) => opts.logger.warn({ err: err.message }, 'idle database connection lost'));
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw new StartupError(`Could not connect to the database at ${describeUrl(url)}: ${reason(err)}. Check DATABASE_URL.`);
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'postgres',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** host:port/dbname, never the user or password. */
+function describeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+}
+
+function reason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { errors?: Error[] };
+  if (e.code && /^E[A-Z]+$/.test(e.code)) return e.code;
+  const inner = e.errors?.[0] as NodeJS.ErrnoException | undefined;
+  if (inner?.code) return inner.code;
+  return (e.message || String(err)).split('\n')[0] ?? 'unknown error';
+}

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { loadOpenConversation, lockMember, recordAnswers, saveConversations } from '../db/conversations.js';
+import { claimInboundEvent, storedResult } from '../db/inbound-events.js';
+import type { Database } from '../db/types.js';
+import type { Logger } from '../log.js';
+import type { FlowRegistry } from './flow.js';
+import { transition, type Outcome } from './machine.js';
+import type { Actor, InboundTurn, Reply, TurnResult } from './types.js';
+
+/** `/debrief <name> ...` commands that are not part of a dialogue: history, insights, export... */
+export interface CommandContext {
+  trx: Transaction<Database>;
+  actor: Actor;
+  memberId: string;
+  /** The words after the command's name, e.g. ['on'] for `checkins on`. */
+  args: string[];
+  now: Date;
+}
+export type CommandHandler = (ctx: CommandContext) => Promise<Reply[]>;
+
+export interface EngineOptions {
+  db: Kysely<Database>;
+  flows: FlowRegistry;
+  defaultFlow: string;
+  commands?: Readonly<Record<string, CommandHandler>>;
+  resumePromptAfterMs: number;
+  idleExpiryMs: number;
+  logger: Logger;
+  clock?: () => Date;
+  /** Called after each handled turn with its duration, for metrics. */
+  onTurn?: (info: { platform: string; outcome: 'ok' | 'duplicate' | 'error'; seconds: number }) => void;
+}
+
+export interface Engine {
+  handle(turn: InboundTurn): Promise<TurnResult>;
+  /** Resolves once every turn that has started has finished; used at shutdown. */
+  drain(): Promise<void>;
+}
+
+class Duplicate extends Error {}
+
+export function createEngine(opts: EngineOptions): Engine {
+  const clock = opts.clock ?? (() => new Date());
+  const commands = opts.commands ?? {};
+  const inFlight = new Set<Promise<unknown>>();
+
+  async function run(turn: InboundTurn): Promise<TurnResult> {
+    const started = performance.now();
+    const log = opts.logger.child({ platform: turn.platform, workspace: turn.workspaceId, user: turn.userId, event: turn.eventId });
+    const finish = (outcome: 'ok' | 'duplicate' | 'error') => {
+      const seconds = (performance.now() - started) / 1000;
+      opts.onTurn?.({ platform: turn.platform, outcome, seconds });
+      return Math.round(seconds * 1000);
+    };
+    try {
+      const result = await opts.db.transaction().execute(async (trx) => {
+        const now = clock();
+        const memberId = await lockMember(trx, turn, randomUUID());
+        const external = externalCommand(turn);
+        let result: TurnResult;
+        let conversationIds: string[] = [];
+        if (external && commands[external.name]) {
+          const replies = await commands[external.name]!({ trx, actor: turn, memberId, args: external.args, now });
+          result = { replies, duplicate: false, conversationId: null };
+        } else {
+          const current = await loadOpenConversation(trx, memberId);
+          const outcome = transition(
+            {
+              flows: opts.flows,
+              defaultFlow: opts.defaultFlow,
+              now,
+              resumePromptAfterMs: opts.resumePromptAfterMs,
+              idleExpiryMs: opts.idleExpiryMs,
+            },
+            current,
+            turn.input,
+          );
+          await persist(trx, memberId, current?.id, outcome, turn, now);
+          conversationIds = outcome.writes.map((w) => w.id);
+          result = {
+            replies: outcome.replies,
+            duplicate: false,
+            conversationId: conversationIds.at(-1) ?? current?.id ?? null,
+            ...(outcome.click ? { click: outcome.click } : {}),
+          };
+        }
+        const stored = { ...result, duplicate: undefined };
+        if (!(await claimInboundEvent(trx, turn, memberId, stored))) throw new Duplicate();
+        return result;
+      });
+      log.info({ conversation: result.conversationId, ms: finish('ok') }, 'turn handled');
+      return result;
+    } catch (err) {
+      if (err instanceof Duplicate) {
+        const stored = await storedResult(opts.db, turn);
+        log.info({ ms: finish('duplicate') }, 'duplicate event; replaying stored replies');
+        return { ...(stored as unknown as TurnResult), duplicate: true };
+      }
+      log.error({ err: errorSummary(err), ms: finish('error') }, 'turn failed');
+      throw err;
+    }
+  }
+
+  return {
+    handle(turn) {
+      const p = run(turn);
+      inFlight.add(p);
+      void p.catch(() => {}).finally(() => inFlight.delete(p));
+      return p;
+    },
+    async drain() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+async function persist(
+  trx: Transaction<Database>,
+  memberId: string,
+  currentId: string | undefined,
+  outcome: Outcome,
+  turn: InboundTurn,
+  now: Date,
+): Promise<void> {
+  await saveConversations(trx, memberId, outcome.writes, new Set(currentId ? [currentId] : []), now);
+  await recordAnswers(trx, outcome.answers, turn.eventId);
+  if (outcome.completion?.completion.save)
+    await outcome.completion.completion.save({ trx, memberId, conversationId: outcome.completion.conversationId, now });
+}
+
+/** `/debrief history` and friends go to their handlers; dialogue words stay with the machine. */
+function externalCommand(turn: InboundTurn): { name: string; args: string[] } | undefined {
+  if (turn.input.kind !== 'command') return undefined;
+  const [name, ...args] = turn.input.args.trim().toLowerCase().split(/\s+/);
+  return name ? { name, args } : undefined;
+}
+
+/** Error class and code only: a database error's message can quote the values it was given. */
+function errorSummary(err: unknown): { type: string; code?: string } {
+  const e = err as { name?: string; code?: string };
+  return { type: e?.name ?? typeof err, ...(e?.code ? { code: String(e.code) } : {}) };
+}

@@ -1,0 +1,90 @@
+import type { Transaction } from 'kysely';
+import type { ZodType } from 'zod';
+import type { Database } from '../db/types.js';
+import type { Card, Reply } from './types.js';
+
+/**
+ * A dialogue as data. The engine walks steps; a flow file says what is asked, how answers are
+ * checked, and where each answer leads. Adding a question is a change to a flow file only.
+ */
+
+export interface Option {
+  id: string;
+  label: string;
+}
+
+export type InputSpec =
+  | { kind: 'text'; maxLength?: number; example: string }
+  | { kind: 'choice'; options: readonly Option[] }
+  | { kind: 'tags'; options: readonly Option[] }
+  | { kind: 'scale'; min: number; max: number; lowLabel: string; highLabel: string }
+  | { kind: 'date'; direction: 'past' | 'future'; example: string }
+  | { kind: 'yesno' };
+
+/** The value each input kind produces, before the step's schema refines it. */
+export interface InputValue {
+  text: string;
+  choice: string;
+  tags: string[];
+  scale: number;
+  date: string;
+  yesno: boolean;
+}
+
+export interface StepContext<A> {
+  answers: Partial<A>;
+  now: Date;
+}
+
+/** Extra messages after an answer: empathy, a template to copy, a gentle word of caution. */
+export type Aside = { text: string; copyable?: string };
+
+export interface Step<A, K extends keyof A & string = keyof A & string> {
+  id: K;
+  prompt: (ctx: StepContext<A>) => string;
+  input: InputSpec;
+  /** Checks the value the input produced; its error message becomes the re-prompt. */
+  schema: ZodType<A[K]>;
+  optional?: boolean;
+  help: string;
+  next: (answers: Partial<A>) => (keyof A & string) | null;
+  after?: (value: A[K], ctx: StepContext<A>) => Aside[];
+}
+
+export interface SaveContext {
+  trx: Transaction<Database>;
+  memberId: string;
+  conversationId: string;
+  now: Date;
+}
+
+export interface Completion {
+  card?: Card;
+  closing: Aside[];
+  /** Writes the flow's record (a debrief, an action item) in the turn's own transaction. */
+  save?: (ctx: SaveContext) => Promise<void>;
+}
+
+export interface Flow<A> {
+  id: string;
+  /** A short name for "continue your <title> for <subject>?". */
+  title: string;
+  first: keyof A & string;
+  steps: { [K in keyof A & string]: Step<A, K> };
+  intro: (ctx: { now: Date }) => string;
+  /** What the conversation is about, once known ("Acme, Product designer"). */
+  subject: (answers: Partial<A>) => string | undefined;
+  /** Looked at for every free-text answer; may add an aside (angry words about an employer). */
+  reactToText?: (text: string, ctx: StepContext<A>) => Aside[];
+  complete: (answers: Partial<A>, ctx: { now: Date }) => Completion;
+}
+
+/** Erases the answer type so flows of different shapes can sit in one registry. */
+export type AnyFlow = Flow<any>;
+export type AnyStep = Step<any, string>;
+
+export type FlowRegistry = ReadonlyMap<string, AnyFlow>;
+
+export function asReply(aside: Aside): Reply {
+  return { text: aside.text, expectsText: false, ...(aside.copyable ? { copyable: aside.copyable } : {}) };
+}

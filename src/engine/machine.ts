@@ -1,0 +1,471 @@
+import { randomUUID } from 'node:crypto';
+import type { ConversationStatus } from '../db/types.js';
+import { asReply, type AnyFlow, type AnyStep, type Aside, type Completion, type FlowRegistry } from './flow.js';
+import { dateShortcuts, matchOption, parseInput, type RawAnswer } from './inputs.js';
+import type { Choice, Reply, TurnInput } from './types.js';
+
+/**
+ * The conversation as a function of state and input: `transition(state, input) -> (state, replies,
+ * answers to record)`. No I/O here; engine.ts loads the state and writes the result in one transaction.
+ */
+
+export interface ConversationState {
+  id: string;
+  flow: string;
+  status: ConversationStatus;
+  step: string;
+  seq: number;
+  answers: Record<string, unknown>;
+  /** Steps answered or skipped, in order: `back` pops it, and replaying it must reach `step`. */
+  trail: string[];
+  misses: number;
+  /** Set while we wait for "continue or start anew?". */
+  pending: 'resume' | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface RecordedAnswer {
+  conversationId: string;
+  step: string;
+  value: unknown;
+  skipped: boolean;
+}
+
+export interface Outcome {
+  replies: Reply[];
+  /** Conversations to write, in order (a finished one before the one that replaces it). */
+  writes: ConversationState[];
+  answers: RecordedAnswer[];
+  completion?: { conversationId: string; completion: Completion };
+  click?: { status: 'accepted'; labels: string[] } | { status: 'rejected' };
+}
+
+export interface MachineContext {
+  flows: FlowRegistry;
+  defaultFlow: string;
+  now: Date;
+  resumePromptAfterMs: number;
+  idleExpiryMs: number;
+}
+
+const CONTROL_WORDS = ['help', 'back', 'skip', 'pause', 'cancel', 'restart'] as const;
+type Control = (typeof CONTROL_WORDS)[number] | 'retry';
+
+export function isControlWord(text: string): text is Control {
+  return (CONTROL_WORDS as readonly string[]).includes(text);
+}
+
+export const promptRefOf = (s: ConversationState) => `${s.id}:${s.seq}`;
+
+const COMMANDS_HELP =
+  'At any question you can type *help*, *back* (change the last answer), *skip* (optional questions), ' +
+  '*pause* (pick up later), *cancel* or *restart*.';
+
+export function transition(ctx: MachineContext, current: ConversationState | null, input: TurnInput): Outcome {
+  const out: Outcome = { replies: [], writes: [], answers: [] };
+  let conv = current ? { ...current, answers: { ...current.answers }, trail: [...current.trail] } : null;
+
+  // A conversation left alone too long is kept for history but no longer resumed.
+  if (conv && ctx.now.getTime() - conv.updatedAt.getTime() > ctx.idleExpiryMs) {
+    out.writes.push({ ...conv, status: 'expired' });
+    const subject = flowOf(ctx, conv).subject(conv.answers);
+    out.replies.push(
+      info(
+        `Your earlier ${flowOf(ctx, conv).title}${subject ? ` for ${subject}` : ''} sat quiet for a long while, ` +
+          "so I've filed it away in your history. Let's begin fresh whenever you like.",
+      ),
+    );
+    conv = null;
+  }
+
+  if (input.kind === 'command') return command(ctx, conv, input.args, out);
+  if (input.kind === 'choice') return click(ctx, conv, input.promptRef, input.choiceIds, out);
+
+  const word = input.text.trim().toLowerCase().replace(/^\//, '');
+  if (conv && isControlWord(word)) return control(ctx, conv, word, out);
+  if (!conv) {
+    const hit = matchOption(greetOptions, input.text);
+    if (word === 'help' || hit?.id === 'cmd:help') return help(ctx, null, out);
+    if (hit) return start(ctx, ctx.defaultFlow, out);
+    return greet(out);
+  }
+  if (conv.pending === 'resume') {
+    const hit = matchOption(resumeOptions, input.text);
+    if (hit) return resumeAnswer(ctx, conv, hit.id, out);
+    return askResume(ctx, conv, out, false);
+  }
+  if (needsResume(ctx, conv)) return askResume(ctx, conv, out, true);
+  return answer(ctx, conv, { kind: 'text', text: input.text }, out);
+}
+
+function needsResume(ctx: MachineContext, conv: ConversationState): boolean {
+  return conv.status === 'paused' || ctx.now.getTime() - conv.updatedAt.getTime() > ctx.resumePromptAfterMs;
+}
+
+function flowOf(ctx: MachineContext, conv: { flow: string }): AnyFlow {
+  const flow = ctx.flows.get(conv.flow);
+  if (!flow) throw new Error(`unknown flow ${conv.flow}`);
+  return flow;
+}
+
+function stepOf(flow: AnyFlow, id: string): AnyStep {
+  const step = (flow.steps as Record<string, AnyStep>)[id];
+  if (!step) throw new Error(`flow ${flow.id} has no step ${id}`);
+  return step;
+}
+
+const info = (text: string): Reply => ({ text, expectsText: false });
+
+const greetOptions = [
+  { id: 'start:debrief', label: 'Debrief an interview' },
+  { id: 'cmd:help', label: 'What can you do?' },
+];
+
+function greet(out: Outcome): Outcome {
+  out.replies.push({
+    text:
+      "Hi, I'm Debrief. After an interview, especially one that didn't go your way, I can walk you " +
+      'through a short, private debrief (about five minutes) so the lessons stay with you.',
+    choices: greetOptions,
+    promptRef: 'none',
+    expectsText: false,
+  });
+  return out;
+}
+
+function help(ctx: MachineContext, conv: ConversationState | null, out: Outcome): Outcome {
+  if (conv && conv.pending !== 'resume') {
+    const step = stepOf(flowOf(ctx, conv), conv.step);
+    out.replies.push(info(`${step.help}\n\n${COMMANDS_HELP}`));
+    out.replies.push(prompt(ctx, conv));
+    return out;
+  }
+  out.replies.push(
+    info(
+      '*Debrief* helps you learn from each interview, whatever the outcome.\n' +
+        '• `/debrief` start a debrief (or pick up the one in progress)\n' +
+        '• `/debrief history` your past debriefs\n' +
+        '• `/debrief insights` patterns across them\n' +
+        '• `/debrief checkins on` or `off` a weekly check-in on the steps you set yourself\n' +
+        '• `/debrief export` all your data as a file; `/debrief forget` delete it all\n\n' +
+        COMMANDS_HELP,
+    ),
+  );
+  if (conv) return askResume(ctx, conv, out, false);
+  return out;
+}
+
+function command(ctx: MachineContext, conv: ConversationState | null, args: string, out: Outcome): Outcome {
+  const word = args.trim().toLowerCase();
+  if (word === '' || word === 'start' || word === 'new') {
+    if (!conv) return start(ctx, ctx.defaultFlow, out);
+    if (word === 'new') return restart(ctx, conv, out);
+    return askResume(ctx, conv, out, true);
+  }
+  if (word === 'help') return help(ctx, conv, out);
+  if (isControlWord(word)) {
+    if (conv) return control(ctx, conv, word, out);
+    out.replies.push(info("There's no debrief in progress right now. Send `/debrief` to start one."));
+    return out;
+  }
+  out.replies.push(info(`I don't know "${args.trim().slice(0, 40)}" yet. Here's what I can do:`));
+  return help(ctx, null, out);
+}
+
+function click(
+  ctx: MachineContext,
+  conv: ConversationState | null,
+  promptRef: string,
+  ids: string[],
+  out: Outcome,
+): Outcome {
+  const first = ids[0] ?? '';
+  if (first.startsWith('start:')) {
+    if (!conv) return start(ctx, first.slice('start:'.length), out);
+    // A second click on a start button, or one from an old greeting: pick up what is open.
+    return askResume(ctx, conv, out, true);
+  }
+  if (first === 'cmd:help' && promptRef === 'none') return help(ctx, conv, out);
+  if (!conv || promptRef !== promptRefOf(conv)) {
+    out.click = { status: 'rejected' };
+    const mine = conv && promptRef.startsWith(`${conv.id}:`);
+    out.replies.push(
+      info(
+        mine
+          ? "That question has already been answered, so I left it as it was. Your current question is the latest message."
+          : "That button belongs to an earlier conversation, so nothing changed. Send `/debrief` to carry on with yours.",
+      ),
+    );
+    return out;
+  }
+  if (first.startsWith('cmd:')) {
+    out.click = { status: 'accepted', labels: [controlLabel(first.slice(4))] };
+    return control(ctx, conv, first.slice(4) as Control, out);
+  }
+  if (conv.pending === 'resume') {
+    out.click = { status: 'accepted', labels: [resumeOptions.find((o) => `resume:${o.id}` === first)?.label ?? first] };
+    return resumeAnswer(ctx, conv, first.replace(/^resume:/, ''), out);
+  }
+  return answer(ctx, conv, { kind: 'choice', ids }, out);
+}
+
+function controlLabel(word: string): string {
+  return { skip: 'Skip', pause: 'Pause', retry: 'Try again', help: 'Help', back: 'Back' }[word] ?? word;
+}
+
+function control(ctx: MachineContext, conv: ConversationState, word: Control, out: Outcome): Outcome {
+  const flow = flowOf(ctx, conv);
+  switch (word) {
+    case 'help':
+      return help(ctx, conv, out);
+    case 'pause': {
+      const next = { ...conv, status: 'paused' as const, pending: null, seq: conv.seq + 1 };
+      out.writes.push(next);
+      out.replies.push(
+        info("Paused. Everything you've told me so far is saved. Send `/debrief` whenever you're ready to pick up."),
+      );
+      return out;
+    }
+    case 'cancel': {
+      out.writes.push({ ...conv, status: 'cancelled', pending: null, seq: conv.seq + 1 });
+      out.replies.push(
+        info(`Cancelled. I've set this ${flow.title} aside and it won't count in your insights. \`/debrief\` starts a new one any time.`),
+      );
+      return out;
+    }
+    case 'restart':
+      return restart(ctx, conv, out);
+    case 'retry': {
+      const next = { ...conv, misses: 0 };
+      out.writes.push(next);
+      out.replies.push(prompt(ctx, next));
+      return out;
+    }
+    case 'back': {
+      if (conv.pending === 'resume') return resumeAnswer(ctx, conv, 'continue', out);
+      const previous = conv.trail.at(-1);
+      if (!previous) {
+        out.replies.push(info("We're at the first question, so there's nothing to go back to."));
+        out.replies.push(prompt(ctx, conv));
+        return out;
+      }
+      const next = { ...conv, step: previous, trail: conv.trail.slice(0, -1), misses: 0, seq: conv.seq + 1 };
+      out.writes.push(next);
+      out.replies.push(prompt(ctx, next, 'Sure, back one step.'));
+      return out;
+    }
+    case 'skip': {
+      if (conv.pending === 'resume') return askResume(ctx, conv, out, false);
+      const step = stepOf(flow, conv.step);
+      if (!step.optional) {
+        out.replies.push(info("This one I need to carry on, but a short answer is perfectly fine."));
+        out.replies.push(prompt(ctx, conv));
+        return out;
+      }
+      out.answers.push({ conversationId: conv.id, step: step.id, value: null, skipped: true });
+      return moveOn(ctx, { ...conv, answers: { ...conv.answers, [step.id]: null } }, step, [], out);
+    }
+  }
+}
+
+function start(ctx: MachineContext, flowId: string, out: Outcome): Outcome {
+  const flow = ctx.flows.get(flowId) ?? flowOf(ctx, { flow: ctx.defaultFlow });
+  const conv: ConversationState = {
+    id: randomUUID(),
+    flow: flow.id,
+    status: 'active',
+    step: flow.first,
+    seq: 1,
+    answers: {},
+    trail: [],
+    misses: 0,
+    pending: null,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  out.writes.push(conv);
+  out.replies.push(info(flow.intro({ now: ctx.now })));
+  out.replies.push(prompt(ctx, conv));
+  return out;
+}
+
+function restart(ctx: MachineContext, conv: ConversationState, out: Outcome): Outcome {
+  out.writes.push({ ...conv, status: 'cancelled', pending: null, seq: conv.seq + 1 });
+  out.replies.push(info("Starting over. I've set the earlier one aside."));
+  return start(ctx, conv.flow, out);
+}
+
+const resumeOptions = [
+  { id: 'continue', label: 'Continue' },
+  { id: 'new', label: 'Start a new one' },
+];
+
+function askResume(ctx: MachineContext, conv: ConversationState, out: Outcome, bumpSeq: boolean): Outcome {
+  const flow = flowOf(ctx, conv);
+  const subject = flow.subject(conv.answers);
+  const next = { ...conv, pending: 'resume' as const, seq: bumpSeq || conv.pending !== 'resume' ? conv.seq + 1 : conv.seq };
+  out.writes.push(next);
+  out.replies.push({
+    text: subject
+      ? `Welcome back. Would you like to continue your ${flow.title} for ${subject}, or start a new one?`
+      : `Welcome back. You have a ${flow.title} in progress. Continue where you left off, or start a new one?`,
+    choices: resumeOptions.map((o) => ({ id: `resume:${o.id}`, label: o.label })),
+    promptRef: promptRefOf(next),
+    expectsText: false,
+  });
+  return out;
+}
+
+function resumeAnswer(ctx: MachineContext, conv: ConversationState, choice: string, out: Outcome): Outcome {
+  if (choice === 'new') return restart(ctx, conv, out);
+  const next = { ...conv, status: 'active' as const, pending: null, misses: 0, seq: conv.seq + 1 };
+  out.writes.push(next);
+  out.replies.push(prompt(ctx, next, "Here's where we were."));
+  return out;
+}
+
+function answer(ctx: MachineContext, conv: ConversationState, raw: RawAnswer, out: Outcome): Outcome {
+  const flow = flowOf(ctx, conv);
+  const step = stepOf(flow, conv.step);
+  const parsed = parseInput(step.input, raw, ctx.now);
+  const checked = parsed.ok ? step.schema.safeParse(parsed.value) : null;
+  if (!parsed.ok || !checked?.success) {
+    const message = !parsed.ok ? parsed.message : (checked?.error?.issues[0]?.message ?? 'That did not fit.');
+    return miss(ctx, conv, step, message, out);
+  }
+  const value = checked.data;
+  out.answers.push({ conversationId: conv.id, step: step.id, value, skipped: false });
+  if (raw.kind === 'choice') out.click = { status: 'accepted', labels: labelsFor(step, value) };
+  const stepCtx = { answers: { ...conv.answers, [step.id]: value }, now: ctx.now };
+  const asides = [...(step.after?.(value, stepCtx) ?? [])];
+  if (typeof value === 'string' && step.input.kind === 'text' && flow.reactToText)
+    asides.push(...flow.reactToText(value, stepCtx));
+  return moveOn(ctx, { ...conv, answers: stepCtx.answers }, step, asides, out);
+}
+
+function labelsFor(step: AnyStep, value: unknown): string[] {
+  const spec = step.input;
+  const options =
+    spec.kind === 'choice' || spec.kind === 'tags'
+      ? spec.options
+      : spec.kind === 'date'
+        ? dateShortcuts(spec.direction)
+        : spec.kind === 'yesno'
+          ? yesNoOptions
+          : [];
+  const values = Array.isArray(value) ? value : [value];
+  return values.map((v) => options.find((o) => o.id === String(v))?.label ?? String(v));
+}
+
+function miss(ctx: MachineContext, conv: ConversationState, step: AnyStep, message: string, out: Outcome): Outcome {
+  const next = { ...conv, misses: conv.misses + 1 };
+  out.writes.push(next);
+  if (next.misses >= 3) {
+    const choices: Choice[] = [];
+    if (step.optional) choices.push({ id: 'cmd:skip', label: 'Skip this one' });
+    choices.push({ id: 'cmd:pause', label: 'Pause for now' }, { id: 'cmd:retry', label: 'Try again' });
+    out.replies.push({
+      text: `${message}\n\nThis one seems to be getting in the way. ${
+        step.optional ? 'We can skip it, or pause' : 'We can pause'
+      } and come back later, or have another go.`,
+      choices,
+      promptRef: promptRefOf(next),
+      expectsText: true,
+    });
+    return out;
+  }
+  out.replies.push(prompt(ctx, next, message));
+  return out;
+}
+
+function moveOn(ctx: MachineContext, conv: ConversationState, step: AnyStep, asides: Aside[], out: Outcome): Outcome {
+  const flow = flowOf(ctx, conv);
+  out.replies.push(...asides.map(asReply));
+  const trail = [...conv.trail, step.id];
+  const nextId = step.next(conv.answers);
+  if (nextId === null) {
+    const done = { ...conv, trail, status: 'completed' as const, misses: 0, pending: null, seq: conv.seq + 1 };
+    out.writes.push(done);
+    const completion = flow.complete(pathAnswers(done), { now: ctx.now });
+    if (completion.card) out.replies.push({ text: completion.card.title, card: completion.card, expectsText: false });
+    out.replies.push(...completion.closing.map(asReply));
+    out.completion = { conversationId: done.id, completion };
+    return out;
+  }
+  const next = { ...conv, trail, step: nextId, misses: 0, seq: conv.seq + 1 };
+  out.writes.push(next);
+  out.replies.push(prompt(ctx, next));
+  return out;
+}
+
+/** Only the answers on the path actually taken: `back` and a new branch leave others behind. */
+export function pathAnswers(conv: ConversationState): Record<string, unknown> {
+  return Object.fromEntries(conv.trail.filter((id) => id in conv.answers).map((id) => [id, conv.answers[id]]));
+}
+
+/** Walks the flow from its first step over the trail; a consistent state ends at its own step. */
+export function replayStep(flow: AnyFlow, conv: Pick<ConversationState, 'answers' | 'trail'>): string | null {
+  let step: string | null = flow.first;
+  for (const id of conv.trail) {
+    if (id !== step) return `<diverged at ${id}>`;
+    step = stepOf(flow, id).next(conv.answers);
+  }
+  return step;
+}
+
+const yesNoOptions = [
+  { id: 'yes', label: 'Yes' },
+  { id: 'no', label: 'No' },
+];
+
+export function prompt(ctx: MachineContext, conv: ConversationState, lead?: string): Reply {
+  const flow = flowOf(ctx, conv);
+  const step = stepOf(flow, conv.step);
+  const question = step.prompt({ answers: conv.answers, now: ctx.now });
+  const spec = step.input;
+  let choices: Choice[] = [];
+  let multi = false;
+  let expectsText = true;
+  let hint = '';
+  switch (spec.kind) {
+    case 'choice':
+      choices = [...spec.options];
+      break;
+    case 'tags':
+      choices = [...spec.options];
+      multi = true;
+      hint = '\n_Pick any that fit; you can type several, like "1, 3"._';
+      break;
+    case 'scale':
+      choices = Array.from({ length: spec.max - spec.min + 1 }, (_, i) => ({
+        id: String(spec.min + i),
+        label: String(spec.min + i),
+      }));
+      hint = `\n_${spec.min} = ${spec.lowLabel}, ${spec.max} = ${spec.highLabel}_`;
+      break;
+    case 'yesno':
+      choices = [...yesNoOptions];
+      break;
+    case 'date':
+      choices = dateShortcuts(spec.direction);
+      hint = `\n_Or type it, e.g. "${spec.direction === 'past' ? 'last Tuesday' : 'in two weeks'}" or "${spec.example}"._`;
+      break;
+    case 'text':
+      expectsText = true;
+      break;
+  }
+  if (spec.kind === 'choice' || spec.kind === 'tags' || spec.kind === 'scale' || spec.kind === 'yesno')
+    expectsText = true; // typed numbers and labels are accepted too
+  if (step.optional) choices.push({ id: 'cmd:skip', label: 'Skip' });
+  const previous = conv.answers[step.id];
+  const reminder =
+    previous !== undefined && previous !== null ? `\n_Before, you said: ${labelsFor(step, previous).join(', ')}_` : '';
+  return {
+    text: `${lead ? `${lead}\n\n` : ''}${question}${hint}${reminder}`,
+    ...(choices.length > 0 ? { choices } : {}),
+    ...(multi ? { multi } : {}),
+    promptRef: promptRefOf(conv),
+    expectsText,
+  };
+}

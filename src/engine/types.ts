@@ -1,0 +1,59 @@
+/**
+ * The engine's boundary: what an adapter sends in and gets back. No platform types here; an adapter
+ * turns its event into an InboundTurn and renders the Replies in its own idiom.
+ */
+
+export interface Actor {
+  /** 'slack', 'discord', 'console', ... chosen by the adapter. */
+  platform: string;
+  /** Slack team id, Discord guild id (or 'dm'), 'local' in the terminal. */
+  workspaceId: string;
+  userId: string;
+}
+
+export type TurnInput =
+  | { kind: 'text'; text: string }
+  /** A click: `promptRef` comes from the Reply the buttons were rendered from. */
+  | { kind: 'choice'; promptRef: string; choiceIds: string[] }
+  /** `/debrief <args>`: args is the rest of the line, e.g. 'history' or 'checkins on'. */
+  | { kind: 'command'; args: string };
+
+export interface InboundTurn extends Actor {
+  /** The platform's id for this event (Slack event_id, Discord snowflake); redeliveries share it. */
+  eventId: string;
+  input: TurnInput;
+}
+
+export interface Choice {
+  id: string;
+  label: string;
+}
+
+export interface Card {
+  title: string;
+  fields: { label: string; value: string }[];
+}
+
+export interface Reply {
+  text: string;
+  choices?: Choice[];
+  /** Several choices may be picked together (tags); adapters render a multi-select. */
+  multi?: boolean;
+  /** Identifies the question; adapters carry it in buttons and send it back with a click. */
+  promptRef?: string;
+  /** Whether a typed answer is welcome (free text, dates, or text in place of a button). */
+  expectsText: boolean;
+  card?: Card;
+  /** A ready-to-send message the person may copy (a feedback request, a thank-you note). */
+  copyable?: string;
+}
+
+export interface TurnResult {
+  replies: Reply[];
+  /** True when this event id was handled before; the replies are the ones given then. */
+  duplicate: boolean;
+  conversationId: string | null;
+  /** For clicks: accepted (with the labels chosen, so the adapter can show the answer in place of
+   *  the buttons) or rejected (an old or someone else's button; the replies explain, nothing changed). */
+  click?: { status: 'accepted'; labels: string[] } | { status: 'rejected' };
+}

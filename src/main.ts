@@ -1,0 +1,60 @@
+import dotenv from 'dotenv';
+import pino from 'pino';
+import { selectAdapters } from '../adapters/index.js';
+import type { RunningAdapter } from '../adapters/types.js';
+import { createApp, type App } from './app.js';
+import { loadConfig } from './config.js';
+import { createLogger } from './log.js';
+import { StartupError } from './startup-error.js';
+
+/**
+ * `npm start`: read the configuration, open the database, run the platform edges, and shut down
+ * cleanly on SIGTERM/SIGINT (finish in-flight turns, close the database) or when the terminal ends.
+ */
+async function main(): Promise<number> {
+  dotenv.config({ quiet: true });
+  const config = loadConfig(process.env);
+  const adapters = selectAdapters(config);
+  const terminal = adapters.length === 1 && adapters[0]!.name === 'console';
+  // In the terminal chat, logs go to stderr and only when something is wrong, so they don't
+  // interleave with the conversation.
+  const logger = terminal
+    ? createLogger(config.logLevel ?? 'warn', pino.destination(2))
+    : createLogger(config.logLevel ?? 'info');
+
+  const app: App = await createApp(config, logger);
+  const running: RunningAdapter[] = [];
+  let stopping: Promise<number> | undefined;
+  const shutdown = (why: string, code: number) =>
+    (stopping ??= (async () => {
+      logger.info({ why }, 'shutting down');
+      await Promise.allSettled(running.map((a) => a.stop()));
+      await app.close();
+      logger.info('stopped');
+      return code;
+    })());
+
+  try {
+    for (const adapter of adapters) running.push(await adapter.start(app, process.argv.slice(2)));
+  } catch (err) {
+    await shutdown('adapter failed to start', 1);
+    throw err;
+  }
+  logger.info({ adapters: running.map((a) => a.name) }, 'debrief started');
+
+  return new Promise<number>((resolve) => {
+    process.once('SIGTERM', () => void shutdown('SIGTERM', 0).then(resolve));
+    process.once('SIGINT', () => void shutdown('SIGINT', 0).then(resolve));
+    for (const a of running) void a.done?.then(() => shutdown(`${a.name} ended`, 0).then(resolve));
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    // One line the person can act on; a stack trace only for what we did not foresee.
+    if (err instanceof StartupError) process.stderr.write(`debrief: ${err.message}\n`);
+    else process.stderr.write(`debrief: could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,25 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per app instance, so tests can build several apps in one process. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    turns: new Counter({
+      name: 'debrief_turns_total',
+      help: 'Inbound turns handled, by platform and outcome',
+      labelNames: ['platform', 'outcome'] as const,
+      registers: [registry],
+    }),
+    turnSeconds: new Histogram({
+      name: 'debrief_turn_duration_seconds',
+      help: 'Time to handle one inbound turn, database transaction included',
+      labelNames: ['platform'] as const,
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
