@@ -11,4 +11,10 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // Migrations are frozen in time and typed Kysely<any> on purpose; flows of different answer
+    // shapes share one registry through an erased type.
+    files: ['migrations/**', 'src/db/migrate.ts', 'src/engine/flow.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
 );
