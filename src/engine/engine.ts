@@ -16,7 +16,16 @@ export interface CommandContext {
   /** The words after the command's name, e.g. ['on'] for `checkins on`. */
   args: string[];
   now: Date;
+  /** For a click on a button a command offered: when that reply was given (see commandPromptRef). */
+  issuedAt?: Date;
 }
+
+/**
+ * Buttons on a command's reply (e.g. "Yes, delete everything") carry this promptRef and choice ids of
+ * the form '<command>:<arg>'; a click comes back to the same command with that arg. The time lets a
+ * command refuse a confirmation that has gone stale.
+ */
+export const commandPromptRef = (now: Date) => `command:${now.getTime()}`;
 export type CommandHandler = (ctx: CommandContext) => Promise<Reply[]>;
 
 export interface EngineOptions {
@@ -61,8 +70,21 @@ export function createEngine(opts: EngineOptions): Engine {
         let result: TurnResult;
         let conversationIds: string[] = [];
         if (external && commands[external.name]) {
-          const replies = await commands[external.name]!({ trx, actor: turn, memberId, args: external.args, now });
-          result = { replies, duplicate: false, conversationId: null };
+          const replies = await commands[external.name]!({
+            trx,
+            actor: turn,
+            memberId,
+            args: external.args,
+            now,
+            ...(external.issuedAt ? { issuedAt: external.issuedAt } : {}),
+          });
+          result = {
+            replies,
+            duplicate: false,
+            conversationId: null,
+            // A command's button: the adapter takes the buttons away, as for any accepted click.
+            ...(turn.input.kind === 'choice' ? { click: { status: 'accepted' as const, labels: [] } } : {}),
+          };
         } else {
           const current = await loadOpenConversation(trx, memberId);
           const outcome = transition(
@@ -130,7 +152,12 @@ async function persist(
 }
 
 /** `/debrief history` and friends go to their handlers; dialogue words stay with the machine. */
-function externalCommand(turn: InboundTurn): { name: string; args: string[] } | undefined {
+function externalCommand(turn: InboundTurn): { name: string; args: string[]; issuedAt?: Date } | undefined {
+  if (turn.input.kind === 'choice') {
+    const issued = /^command:(\d+)$/.exec(turn.input.promptRef);
+    const [name, ...args] = (turn.input.choiceIds[0] ?? '').split(':');
+    return issued && name ? { name, args, issuedAt: new Date(Number(issued[1])) } : undefined;
+  }
   if (turn.input.kind !== 'command') return undefined;
   const [name, ...args] = turn.input.args.trim().toLowerCase().split(/\s+/);
   return name ? { name, args } : undefined;

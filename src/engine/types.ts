@@ -6,7 +6,8 @@
 export interface Actor {
   /** 'slack', 'discord', 'console', ... chosen by the adapter. */
   platform: string;
-  /** Slack team id, Discord guild id (or 'dm'), 'local' in the terminal. */
+  /** Slack team id; on Discord, where user ids are global and DMs have no server, the application id;
+   *  'local' in the terminal. */
   workspaceId: string;
   userId: string;
 }
@@ -46,6 +47,8 @@ export interface Reply {
   card?: Card;
   /** A ready-to-send message the person may copy (a feedback request, a thank-you note). */
   copyable?: string;
+  /** A file to hand over (an export, a chart image). Adapters upload it; the terminal saves it. */
+  file?: { name: string; mimeType: string; base64: string };
 }
 
 export interface TurnResult {
