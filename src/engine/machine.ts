@@ -361,21 +361,21 @@ function labelsFor(step: AnyStep, value: unknown): string[] {
 function miss(ctx: MachineContext, conv: ConversationState, step: AnyStep, message: string, out: Outcome): Outcome {
   const next = { ...conv, misses: conv.misses + 1 };
   out.writes.push(next);
+  out.replies.push(prompt(ctx, next, message));
   if (next.misses >= 3) {
     const choices: Choice[] = [];
     if (step.optional) choices.push({ id: 'cmd:skip', label: 'Skip this one' });
     choices.push({ id: 'cmd:pause', label: 'Pause for now' }, { id: 'cmd:retry', label: 'Try again' });
+    // The question stays answerable above; this offers a way round it.
     out.replies.push({
-      text: `${message}\n\nThis one seems to be getting in the way. ${
+      text: `This one seems to be getting in the way. ${
         step.optional ? 'We can skip it, or pause' : 'We can pause'
       } and come back later, or have another go.`,
       choices,
       promptRef: promptRefOf(next),
       expectsText: true,
     });
-    return out;
   }
-  out.replies.push(prompt(ctx, next, message));
   return out;
 }
 

@@ -1,0 +1,163 @@
+import type { Insights, TagCount } from './patterns.js';
+import { outcomeWords } from './insights-text.js';
+
+/**
+ * The insights as one SVG picture: strengths and growth areas side by side, mood over time, outcomes
+ * by stage, feedback and next steps. Only counts and the flow's own labels go in; no company names or
+ * answer text, so the image says nothing the member did not already tag.
+ */
+
+export const CHART_WIDTH = 900;
+const PAD = 24;
+const COL = (CHART_WIDTH - PAD * 3) / 2;
+const ROW = 26;
+const FONT = "DejaVu Sans, Noto Sans, Liberation Sans, Arial, Helvetica, sans-serif";
+
+const colours = {
+  ink: '#263238',
+  muted: '#78909c',
+  grid: '#e3e8eb',
+  strength: '#3f9b6e',
+  growth: '#d08a2e',
+  mood: '#4a74c9',
+  outcome: { rejected: '#d9826f', waiting: '#e8c766', no_response: '#b7bec3', offer: '#4f9f6c' } as Record<string, string>,
+  action: { done: '#4f9f6c', open: '#5f90d6', dropped: '#b7bec3' } as Record<string, string>,
+};
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const text = (x: number, y: number, s: string, attrs = '') =>
+  `<text x="${x}" y="${y}" ${attrs}>${esc(s)}</text>`;
+const heading = (x: number, y: number, s: string) => text(x, y, s, `font-size="16" font-weight="bold" fill="${colours.ink}"`);
+const rect = (x: number, y: number, w: number, h: number, fill: string) =>
+  `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(0, w).toFixed(1)}" height="${h}" rx="3" fill="${fill}"/>`;
+
+function tagPanel(x: number, y: number, title: string, tags: TagCount[], fill: string): string[] {
+  const out = [heading(x, y, title)];
+  if (tags.length === 0) return [...out, text(x, y + 30, 'Nothing tagged yet', `font-size="13" fill="${colours.muted}"`)];
+  const labelW = 170;
+  const barMax = COL - labelW - 60;
+  const max = tags[0]!.count;
+  tags.forEach((t, i) => {
+    const ry = y + 16 + i * ROW;
+    const arrow = t.trend === 'up' ? '▲' : t.trend === 'down' ? '▼' : '';
+    out.push(text(x, ry + 15, t.label, `font-size="13" fill="${colours.ink}"`));
+    out.push(rect(x + labelW, ry + 2, (t.count / max) * barMax, 18, fill));
+    out.push(text(x + labelW + (t.count / max) * barMax + 6, ry + 16, `${t.count}${arrow ? ` ${arrow}` : ''}`, `font-size="13" fill="${colours.ink}"`));
+  });
+  return out;
+}
+
+function moodPanel(x: number, y: number, w: number, h: number, i: Insights): string[] {
+  const out = [heading(x, y, 'How you felt after each interview (1 to 5)')];
+  const top = y + 20;
+  const left = x + 28;
+  const plotW = w - 40;
+  const plotH = h - 50;
+  const yOf = (m: number) => top + plotH - ((m - 1) / 4) * plotH;
+  for (let m = 1; m <= 5; m++) {
+    out.push(`<line x1="${left}" y1="${yOf(m)}" x2="${left + plotW}" y2="${yOf(m)}" stroke="${colours.grid}" stroke-width="1"/>`);
+    out.push(text(x + 8, yOf(m) + 4, String(m), `font-size="12" fill="${colours.muted}"`));
+  }
+  if (i.moods.length === 0) {
+    out.push(text(left + 10, top + plotH / 2, 'No moods noted yet', `font-size="13" fill="${colours.muted}"`));
+    return out;
+  }
+  const step = i.moods.length > 1 ? plotW / (i.moods.length - 1) : 0;
+  const pts = i.moods.map((m, k) => [i.moods.length > 1 ? left + k * step : left + plotW / 2, yOf(m.mood)] as const);
+  if (pts.length > 1)
+    out.push(`<polyline points="${pts.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(' ')}" fill="none" stroke="${colours.mood}" stroke-width="3" stroke-linejoin="round"/>`);
+  for (const [px, py] of pts) out.push(`<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="5" fill="${colours.mood}"/>`);
+  const first = i.moods[0]!.date;
+  const last = i.moods.at(-1)!.date;
+  out.push(text(left, top + plotH + 20, first, `font-size="12" fill="${colours.muted}"`));
+  if (pts.length > 1) out.push(text(left + plotW, top + plotH + 20, last, `font-size="12" fill="${colours.muted}" text-anchor="end"`));
+  return out;
+}
+
+function stackedBar(x: number, y: number, w: number, parts: { count: number; fill: string }[]): string[] {
+  const total = parts.reduce((s, p) => s + p.count, 0);
+  if (total === 0) return [rect(x, y, w, 18, colours.grid)];
+  let at = x;
+  return parts.map((p) => {
+    const pw = (p.count / total) * w;
+    const r = rect(at, y, pw, 18, p.fill);
+    at += pw;
+    return r;
+  });
+}
+
+function legend(x: number, y: number, items: { label: string; fill: string }[]): string[] {
+  let at = x;
+  return items.flatMap((it) => {
+    const out = [rect(at, y - 10, 12, 12, it.fill), text(at + 16, y, it.label, `font-size="12" fill="${colours.ink}"`)];
+    at += 16 + it.label.length * 7.5 + 16;
+    return out;
+  });
+}
+
+function stagePanel(x: number, y: number, i: Insights): string[] {
+  const out = [heading(x, y, 'Outcomes by stage')];
+  const labelW = 190;
+  const barW = COL - labelW - 40;
+  const max = Math.max(...i.stages.map((s) => s.total), 1);
+  i.stages.forEach((s, k) => {
+    const ry = y + 16 + k * ROW;
+    out.push(text(x, ry + 15, s.label, `font-size="13" fill="${colours.ink}"`));
+    out.push(...stackedBar(x + labelW, ry + 2, (s.total / max) * barW, s.outcomes.map((o) => ({ count: o.count, fill: colours.outcome[o.id] ?? colours.muted }))));
+    out.push(text(x + labelW + (s.total / max) * barW + 6, ry + 16, String(s.total), `font-size="13" fill="${colours.ink}"`));
+  });
+  const ly = y + 16 + i.stages.length * ROW + 18;
+  out.push(...legend(x, ly, Object.entries(outcomeWords).map(([id, label]) => ({ label, fill: colours.outcome[id]! }))));
+  return out;
+}
+
+function habitsPanel(x: number, y: number, i: Insights): string[] {
+  const out = [heading(x, y, 'Feedback')];
+  const f = i.feedback;
+  const barW = COL - 20;
+  out.push(
+    text(x, y + 24, f.applicable ? `Asked after ${f.asked} of ${f.applicable}; it came ${f.received} times` : 'Not come up yet', `font-size="13" fill="${colours.ink}"`),
+  );
+  out.push(
+    ...stackedBar(x, y + 34, barW, [
+      { count: f.received, fill: colours.strength },
+      { count: f.asked - f.received, fill: colours.mood },
+      { count: f.applicable - f.asked, fill: colours.grid },
+    ]),
+  );
+  out.push(...legend(x, y + 72, [
+    { label: 'came back', fill: colours.strength },
+    { label: 'asked', fill: colours.mood },
+    { label: 'not asked', fill: colours.grid },
+  ]));
+  const ay = y + 110;
+  const a = i.actions;
+  out.push(heading(x, ay, 'Next steps'));
+  out.push(text(x, ay + 24, `${a.done} done, ${a.open} open, ${a.dropped} dropped`, `font-size="13" fill="${colours.ink}"`));
+  out.push(...stackedBar(x, ay + 34, barW, (['done', 'open', 'dropped'] as const).map((s) => ({ count: a[s], fill: colours.action[s]! }))));
+  return out;
+}
+
+export function insightsSvg(i: Insights): string {
+  const tagRows = Math.max(i.strengths.length, i.growth.length, 1);
+  const titleH = 56;
+  const tagsY = titleH + 20;
+  const tagsH = 30 + tagRows * ROW;
+  const moodY = tagsY + tagsH + 20;
+  const moodH = 190;
+  const lowerY = moodY + moodH + 20;
+  const lowerH = Math.max(30 + i.stages.length * ROW + 40, 170);
+  const height = lowerY + lowerH + PAD;
+
+  const body = [
+    `<rect width="${CHART_WIDTH}" height="${height}" fill="#ffffff"/>`,
+    text(PAD, 36, `Your debrief patterns: ${i.total} debriefs`, `font-size="22" font-weight="bold" fill="${colours.ink}"`),
+    text(CHART_WIDTH - PAD, 36, `${i.firstDate} to ${i.lastDate}`, `font-size="13" fill="${colours.muted}" text-anchor="end"`),
+    ...tagPanel(PAD, tagsY, 'Strengths you named', i.strengths, colours.strength),
+    ...tagPanel(PAD * 2 + COL, tagsY, 'What you want to work on', i.growth, colours.growth),
+    ...moodPanel(PAD, moodY, CHART_WIDTH - PAD * 2, moodH, i),
+    ...stagePanel(PAD, lowerY, i),
+    ...habitsPanel(PAD * 2 + COL, lowerY, i),
+  ];
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${height}" viewBox="0 0 ${CHART_WIDTH} ${height}" font-family="${FONT}">\n${body.join('\n')}\n</svg>`;
+}

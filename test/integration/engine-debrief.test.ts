@@ -1,0 +1,436 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineHarness, memberRows, type Harness, type Person } from '../helpers/engine-harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await engineHarness();
+});
+afterAll(() => h.close());
+
+let userSeq = 0;
+const person = () => h.as(`U${++userSeq}`);
+
+/** Answers the opening questions every path shares. */
+async function opening(p: Person, outcome: string, mood = '3') {
+  await p.start();
+  expect(p.read()).toMatch(/Which company/);
+  await p.text('Acme Ltd');
+  expect(p.read()).toMatch(/role at Acme Ltd/);
+  await p.text('Product designer');
+  await p.click('panel');
+  await p.text('last Tuesday');
+  await p.click(outcome);
+  await p.text(mood);
+}
+
+async function middle(p: Person) {
+  await p.click(['preparation', 'examples']);
+  await p.text('My portfolio walkthrough landed well');
+  await p.text('2, 6');
+  await p.text('Practise talking about salary');
+}
+
+async function closing(p: Person, opts: { thanked: boolean; contacts?: string } = { thanked: true }) {
+  expect(p.read()).toMatch(/right for you/);
+  await p.click('partly');
+  expect(p.read()).toMatch(/thank the interviewer/);
+  await p.click(opts.thanked ? 'yes' : 'no');
+  if (opts.contacts) await p.text(opts.contacts);
+  else await p.text('skip');
+  expect(p.read()).toMatch(/one concrete step/);
+  await p.text('Write two salary answers and say them out loud');
+  await p.text('next Friday');
+}
+
+describe('a whole debrief, on every outcome path', () => {
+  it('rejected, feedback received: stores the debrief, its action item and every answer', async () => {
+    const p = person();
+    await opening(p, 'rejected');
+    await middle(p);
+    expect(p.read()).toMatch(/asked them for feedback/);
+    await p.click('received');
+    await p.text('Clear thinking and a strong portfolio');
+    await p.text('Wanted more leadership examples');
+    await closing(p, { thanked: true, contacts: 'Sam, the hiring manager' });
+
+    expect(p.last?.replies.some((r) => r.card?.title === 'Your debrief: Acme Ltd')).toBe(true);
+    expect(p.read()).toMatch(/This one was a no, and it still taught you something/);
+
+    const rows = await memberRows(h, p);
+    expect(rows.conversations).toHaveLength(1);
+    expect(rows.conversations[0]!.status).toBe('completed');
+    expect(rows.debriefs).toHaveLength(1);
+    expect(rows.debriefs[0]).toMatchObject({
+      company: 'Acme Ltd',
+      role: 'Product designer',
+      stage: 'panel',
+      interview_date: '2026-11-24',
+      outcome: 'rejected',
+      mood: 3,
+      strength_tags: ['preparation', 'examples'],
+      strengths: 'My portfolio walkthrough landed well',
+      growth_tags: ['nerves', 'salary'],
+      growth_areas: 'Practise talking about salary',
+      feedback_status: 'received',
+      feedback_strengths: 'Clear thinking and a strong portfolio',
+      feedback_weaknesses: 'Wanted more leadership examples',
+      fit: 'partly',
+      thanked: true,
+      contacts: 'Sam, the hiring manager',
+      next_step: 'Write two salary answers and say them out loud',
+      conversation_id: rows.conversations[0]!.id,
+    });
+    expect(rows.actionItems).toHaveLength(1);
+    expect(rows.actionItems[0]).toMatchObject({
+      text: 'Write two salary answers and say them out loud',
+      due_date: '2026-12-04',
+      status: 'open',
+      debrief_id: rows.debriefs[0]!.id,
+    });
+    // One row per answered or skipped question, each stored as it was given.
+    expect(rows.answers.map((a) => a.step)).toEqual([
+      'company', 'role', 'stage', 'interview_date', 'outcome', 'mood', 'strength_tags', 'strengths',
+      'growth_tags', 'growth_areas', 'feedback', 'feedback_strengths', 'feedback_weaknesses', 'fit',
+      'thanked', 'contacts', 'next_step', 'next_step_due',
+    ]);
+    expect(new Set(rows.answers.map((a) => a.inbound_id)).size).toBe(rows.answers.length);
+  });
+
+  it('rejected, not asked for feedback: offers a gracious request filled in with company and role', async () => {
+    const p = person();
+    await opening(p, 'rejected');
+    await middle(p);
+    await p.click('not_asked');
+    expect(p.read()).toMatch(/gracious note asking for feedback/);
+    await p.click('yes');
+    const request = p.last!.replies.find((r) => r.copyable)?.copyable ?? '';
+    expect(request).toMatch(/Product designer role at Acme Ltd/);
+    expect(request).toMatch(/strengths/);
+    await closing(p, { thanked: false });
+    const rows = await memberRows(h, p);
+    expect(rows.debriefs[0]).toMatchObject({ feedback_status: 'not_asked', thanked: false });
+  });
+
+  it('still waiting: suggests a follow-up, not feedback', async () => {
+    const p = person();
+    await opening(p, 'waiting');
+    await middle(p);
+    expect(p.read()).toMatch(/follow-up note/);
+    expect(p.read()).not.toMatch(/asked them for feedback/);
+    await p.click('yes');
+    expect(p.last!.replies.find((r) => r.copyable)?.copyable).toMatch(/any news on the timeline/);
+    await closing(p);
+    const rows = await memberRows(h, p);
+    expect(rows.debriefs[0]).toMatchObject({ outcome: 'waiting', feedback_status: null });
+    expect(rows.answers.map((a) => a.step)).toContain('follow_up');
+    expect(rows.answers.map((a) => a.step)).not.toContain('feedback');
+  });
+
+  it('no response: asking for feedback drafts a polite check-in', async () => {
+    const p = person();
+    await opening(p, 'no_response');
+    await middle(p);
+    await p.click('not_asked');
+    await p.click('yes');
+    expect(p.last!.replies.find((r) => r.copyable)?.copyable).toMatch(/any news on the timeline/);
+    await closing(p);
+    expect((await memberRows(h, p)).debriefs[0]!.outcome).toBe('no_response');
+  });
+
+  it('an offer: congratulates, still reflects on strengths, and skips feedback', async () => {
+    const p = person();
+    await opening(p, 'offer', '5');
+    expect(p.read()).toMatch(/Congratulations/);
+    await middle(p);
+    expect(p.read()).toMatch(/right for you/);
+    await closing(p);
+    expect(p.read()).toMatch(/Well done/);
+    const rows = await memberRows(h, p);
+    expect(rows.debriefs[0]).toMatchObject({ outcome: 'offer', mood: 5, strength_tags: ['preparation', 'examples'] });
+  });
+
+  it('a low mood gets a moment of empathy before going on', async () => {
+    const p = person();
+    await opening(p, 'rejected', '1');
+    expect(p.read()).toMatch(/I'm sorry\. That's a hard place to be/);
+    expect(p.read()).toMatch(/went well/);
+  });
+
+  it('angry words about the employer get a gentle suggestion to wait before sending anything', async () => {
+    const p = person();
+    await opening(p, 'rejected');
+    await p.click(['preparation']);
+    await p.text('Honestly they are clowns and it is their loss');
+    expect(p.read()).toMatch(/give it a day before sending anything/);
+    expect(p.read()).toMatch(/what would you like to do differently/);
+  });
+});
+
+describe('commands mid-dialogue', () => {
+  it('back returns to the last question and the new answer replaces the old', async () => {
+    const p = person();
+    await p.start();
+    await p.text('Globex');
+    await p.text('Engineer');
+    expect(p.read()).toMatch(/Which stage/);
+    await p.text('back');
+    expect(p.read()).toMatch(/role at Globex/);
+    expect(p.read()).toMatch(/Before, you said: Engineer/);
+    await p.text('Senior engineer');
+    expect(p.read()).toMatch(/Which stage/);
+    const rows = await memberRows(h, p);
+    const state = rows.conversations[0]!.state as { answers: Record<string, unknown>; trail: string[] };
+    expect(state.answers.role).toBe('Senior engineer');
+    expect(state.trail).toEqual(['company', 'role']);
+  });
+
+  it('back at the first question says so and stays', async () => {
+    const p = person();
+    await p.start();
+    await p.text('back');
+    expect(p.read()).toMatch(/first question/);
+    expect(p.read()).toMatch(/Which company/);
+  });
+
+  it('skip works on optional questions only', async () => {
+    const p = person();
+    await p.start();
+    await p.text('skip');
+    expect(p.read()).toMatch(/I need to carry on/);
+    expect(p.read()).toMatch(/Which company/);
+    await p.text('Initech');
+    await p.text('Analyst');
+    await p.click('screen');
+    expect(p.read()).toMatch(/When was it/);
+    await p.click('cmd:skip');
+    expect(p.read()).toMatch(/Where did it land/);
+    const rows = await memberRows(h, p);
+    const skipped = rows.answers.find((a) => a.step === 'interview_date');
+    expect(skipped).toMatchObject({ skipped: true, value: null });
+  });
+
+  it('pause keeps everything; the next message offers to continue where it stopped', async () => {
+    const p = person();
+    await p.start();
+    await p.text('Umbrella');
+    await p.text('Researcher');
+    await p.text('pause');
+    expect(p.read()).toMatch(/Paused/);
+    expect((await memberRows(h, p)).conversations[0]!.status).toBe('paused');
+
+    await p.text('hello again');
+    expect(p.read()).toMatch(/continue your debrief for Umbrella \(Researcher\)/);
+    await p.click('resume:continue');
+    expect(p.read()).toMatch(/Here's where we were/);
+    expect(p.read()).toMatch(/Which stage/);
+    await p.click('technical');
+    expect(p.read()).toMatch(/When was it/);
+    const rows = await memberRows(h, p);
+    expect(rows.conversations[0]!.status).toBe('active');
+    expect(rows.answers.map((a) => a.step)).toEqual(['company', 'role', 'stage']);
+  });
+
+  it('cancel sets the debrief aside; /debrief then starts afresh', async () => {
+    const p = person();
+    await p.start();
+    await p.text('Hooli');
+    await p.text('cancel');
+    expect(p.read()).toMatch(/Cancelled/);
+    await p.start();
+    expect(p.read()).toMatch(/Which company/);
+    const rows = await memberRows(h, p);
+    expect(rows.conversations.map((c) => c.status)).toEqual(['cancelled', 'active']);
+    expect(rows.debriefs).toHaveLength(0);
+  });
+
+  it('restart begins a new debrief and keeps the old answers filed', async () => {
+    const p = person();
+    await p.start();
+    await p.text('Wayne Enterprises');
+    await p.text('restart');
+    expect(p.read()).toMatch(/Starting over/);
+    expect(p.read()).toMatch(/Which company/);
+    await p.text('Stark Industries');
+    const rows = await memberRows(h, p);
+    expect(rows.conversations.map((c) => c.status)).toEqual(['cancelled', 'active']);
+    expect(rows.answers.map((a) => a.value)).toEqual(['Wayne Enterprises', 'Stark Industries']);
+  });
+
+  it('help explains the question and repeats it', async () => {
+    const p = person();
+    await p.start();
+    await p.text('Acme');
+    await p.text('help');
+    expect(p.read()).toMatch(/job title/);
+    expect(p.read()).toMatch(/back/);
+    expect(p.read()).toMatch(/role at Acme/);
+  });
+
+  it('/debrief with a debrief in progress asks whether to continue it or start a new one', async () => {
+    const p = person();
+    await p.start();
+    await p.text('Acme');
+    await p.start();
+    expect(p.read()).toMatch(/continue your debrief for Acme, or start a new one/);
+    await p.click('resume:new');
+    expect(p.read()).toMatch(/Which company/);
+    const rows = await memberRows(h, p);
+    expect(rows.conversations.map((c) => c.status)).toEqual(['cancelled', 'active']);
+  });
+
+  it('an unknown subcommand gets help, not silence', async () => {
+    const p = person();
+    await p.command('frobnicate');
+    expect(p.read()).toMatch(/I don't know "frobnicate"/);
+    expect(p.read()).toMatch(/debrief history/);
+  });
+});
+
+describe('resuming and expiry', () => {
+  it('after a quiet spell the next message asks before going on; days later it still resumes', async () => {
+    const p = person();
+    await p.start();
+    await p.text('Acme');
+    h.advance(3 * 24 * 3600_000);
+    await p.text('Designer');
+    expect(p.read()).toMatch(/continue your debrief for Acme/);
+    await p.text('continue');
+    expect(p.read()).toMatch(/role at Acme/);
+    await p.text('Designer');
+    expect(p.read()).toMatch(/Which stage/);
+  });
+
+  it('a debrief idle past the limit expires: kept for history, not resumed', async () => {
+    const p = person();
+    await p.start();
+    await p.text('Acme');
+    h.advance(15 * 24 * 3600_000);
+    await p.start();
+    expect(p.read()).toMatch(/filed it away/);
+    expect(p.read()).toMatch(/Which company/);
+    const rows = await memberRows(h, p);
+    expect(rows.conversations.map((c) => c.status)).toEqual(['expired', 'active']);
+    expect(rows.answers.map((a) => a.value)).toEqual(['Acme']);
+  });
+
+  it('three misses on one question offer to skip it or pause', async () => {
+    const p = person();
+    await p.start();
+    await p.text('Acme');
+    await p.text('Designer');
+    await p.click('final');
+    await p.text('the day after the moon landing');
+    await p.text('zzzz');
+    expect(p.lastPrompt()?.choices?.map((c) => c.id)).not.toContain('cmd:pause');
+    await p.text('2026-02-30');
+    expect(p.read()).toMatch(/getting in the way/);
+    expect(p.lastPrompt()?.choices?.map((c) => c.id)).toEqual(['cmd:skip', 'cmd:pause', 'cmd:retry']);
+    await p.click('cmd:skip');
+    expect(p.read()).toMatch(/Where did it land/);
+  });
+});
+
+describe('buttons', () => {
+  it('an old button is explained and changes nothing', async () => {
+    const p = person();
+    await p.start();
+    await p.text('Acme');
+    await p.text('Designer');
+    const stagePrompt = p.lastPrompt()!;
+    await p.click('screen');
+    const before = await memberRows(h, p);
+    const res = await p.send({ kind: 'choice', promptRef: stagePrompt.promptRef!, choiceIds: ['final'] });
+    expect(res.click).toEqual({ status: 'rejected' });
+    expect(p.read()).toMatch(/already been answered/);
+    const after = await memberRows(h, p);
+    expect(after.answers).toHaveLength(before.answers.length);
+    expect(after.conversations[0]!.seq).toBe(before.conversations[0]!.seq);
+  });
+
+  it("another person's button changes nothing for either of them", async () => {
+    const a = person();
+    const b = person();
+    await a.start();
+    await a.text('Acme');
+    await a.text('Designer');
+    const aPrompt = a.lastPrompt()!;
+    await b.start();
+    const res = await b.send({ kind: 'choice', promptRef: aPrompt.promptRef!, choiceIds: ['screen'] });
+    expect(res.click).toEqual({ status: 'rejected' });
+    expect((await memberRows(h, a)).answers).toHaveLength(2);
+    expect((await memberRows(h, b)).answers).toHaveLength(0);
+  });
+
+  it('an accepted click reports the labels chosen so the message can show them', async () => {
+    const p = person();
+    await p.start();
+    await p.text('Acme');
+    await p.text('Designer');
+    const res = await p.click('technical');
+    expect(res.click).toEqual({ status: 'accepted', labels: ['Technical or skills'] });
+  });
+});
+
+describe('idempotency and concurrency', () => {
+  it('a redelivered event records nothing twice and gets the same replies', async () => {
+    const p = person();
+    await p.start();
+    const first = await p.text('Acme', 'slack-Ev1');
+    const again = await p.text('Acme', 'slack-Ev1');
+    expect(again.duplicate).toBe(true);
+    expect(again.replies).toEqual(first.replies);
+    const rows = await memberRows(h, p);
+    expect(rows.answers).toHaveLength(1);
+  });
+
+  it('the same event five times at once is recorded once', async () => {
+    const p = person();
+    await p.start();
+    const results = await Promise.all(Array.from({ length: 5 }, () => p.text('Acme', 'storm-1')));
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    for (const r of results) expect(r.replies).toEqual(results[0]!.replies);
+    expect((await memberRows(h, p)).answers).toHaveLength(1);
+  });
+
+  it('a double click records one answer; the second click is turned away', async () => {
+    const p = person();
+    await p.start();
+    await p.text('Acme');
+    await p.text('Designer');
+    const prompt = p.lastPrompt()!;
+    const [x, y] = await Promise.all([
+      p.send({ kind: 'choice', promptRef: prompt.promptRef!, choiceIds: ['screen'] }),
+      p.send({ kind: 'choice', promptRef: prompt.promptRef!, choiceIds: ['screen'] }),
+    ]);
+    expect([x.click?.status, y.click?.status].sort()).toEqual(['accepted', 'rejected']);
+    const rows = await memberRows(h, p);
+    expect(rows.answers.filter((a) => a.step === 'stage')).toHaveLength(1);
+  });
+
+  it('two messages of one conversation at once are serialized: no lost update', async () => {
+    const p = person();
+    await p.start();
+    await Promise.all([p.text('Acme', 'c-1'), p.text('Designer', 'c-2')]);
+    const rows = await memberRows(h, p);
+    const state = rows.conversations[0]!.state as { answers: Record<string, unknown>; trail: string[] };
+    expect(state.trail).toEqual(['company', 'role']);
+    expect(rows.answers).toHaveLength(2);
+    expect(rows.conversations[0]!.step).toBe('stage');
+    expect(new Set([state.answers.company, state.answers.role])).toEqual(new Set(['Acme', 'Designer']));
+  });
+
+  it('different people debrief in parallel without touching each other', async () => {
+    const people = Array.from({ length: 8 }, () => person());
+    await Promise.all(
+      people.map(async (p, i) => {
+        await p.start();
+        await p.text(`Company ${i}`);
+        await p.text(`Role ${i}`);
+      }),
+    );
+    for (const [i, p] of people.entries()) {
+      const rows = await memberRows(h, p);
+      expect(rows.answers.map((a) => a.value)).toEqual([`Company ${i}`, `Role ${i}`]);
+    }
+  });
+});
