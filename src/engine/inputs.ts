@@ -148,8 +148,8 @@ function parseDate(raw: RawAnswer, direction: 'past' | 'future', now: Date, exam
   let date: Date | null = null;
   if (raw.kind === 'choice' || text.toLowerCase() in SHORTCUT_DAYS) {
     const days = SHORTCUT_DAYS[text.toLowerCase()];
-    if (days === undefined || (direction === 'past' && days > 0) || (direction === 'future' && days < 0))
-      return fail('unknown_choice', `That button doesn't fit this question. ${hint}`);
+    const wrongButton = raw.kind === 'choice' && ((direction === 'past' && days! > 0) || (direction === 'future' && days! < 0));
+    if (days === undefined || wrongButton) return fail('unknown_choice', `That button doesn't fit this question. ${hint}`);
     date = addDays(now, days);
   } else {
     const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
