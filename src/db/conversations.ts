@@ -9,12 +9,27 @@ type Db = Kysely<Database> | Transaction<Database>;
  * Finds or creates the member and locks their row for the rest of the transaction. Every turn of
  * one person therefore runs one at a time, while different people never wait on each other.
  */
-export async function lockMember(trx: Transaction<Database>, actor: Actor, memberId: string): Promise<string> {
+export async function lockMember(
+  trx: Transaction<Database>,
+  actor: Actor,
+  memberId: string,
+  timeZone?: string,
+): Promise<string> {
   const row = await trx
     .insertInto('members')
-    .values({ id: memberId, platform: actor.platform, workspace_id: actor.workspaceId, user_id: actor.userId })
+    .values({
+      id: memberId,
+      platform: actor.platform,
+      workspace_id: actor.workspaceId,
+      user_id: actor.userId,
+      time_zone: timeZone ?? null,
+    })
     .onConflict((oc) =>
-      oc.constraint('members_platform_user_unique').doUpdateSet({ last_seen_at: sql`now()` }),
+      oc.constraint('members_platform_user_unique').doUpdateSet({
+        last_seen_at: sql`now()`,
+        // The platform's profile zone wins when given; otherwise keep what we know.
+        time_zone: sql`coalesce(excluded.time_zone, members.time_zone)`,
+      }),
     )
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -47,6 +62,7 @@ interface StoredState {
   trail: string[];
   misses: number;
   pending: 'resume' | null;
+  startWanted?: { flow: string; arg?: string } | null;
 }
 
 export function toState(row: ConversationRow): ConversationState {
@@ -61,6 +77,7 @@ export function toState(row: ConversationRow): ConversationState {
     trail: s.trail ?? [],
     misses: s.misses ?? 0,
     pending: s.pending ?? null,
+    startWanted: s.startWanted ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -78,7 +95,13 @@ export async function saveConversations(
   const last = new Map(states.map((s) => [s.id, s]));
   const ordered = [...last.values()].sort((a, b) => rank(a) - rank(b));
   for (const s of ordered) {
-    const state = JSON.stringify({ answers: s.answers, trail: s.trail, misses: s.misses, pending: s.pending });
+    const state = JSON.stringify({
+      answers: s.answers,
+      trail: s.trail,
+      misses: s.misses,
+      pending: s.pending,
+      ...(s.startWanted ? { startWanted: s.startWanted } : {}),
+    });
     const ended = s.status === 'active' || s.status === 'paused' ? null : now;
     if (existingIds.has(s.id)) {
       await trx

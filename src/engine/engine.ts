@@ -5,13 +5,14 @@ import { claimInboundEvent, storedResult } from '../db/inbound-events.js';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
 import type { FlowRegistry } from './flow.js';
-import { transition, type Outcome } from './machine.js';
+import { parseStart, transition, type Outcome } from './machine.js';
 import type { Actor, InboundTurn, Reply, TurnResult } from './types.js';
 
 /** `/debrief <name> ...` commands that are not part of a dialogue: history, insights, export... */
 export interface CommandContext {
   trx: Transaction<Database>;
   actor: Actor;
+  turn: InboundTurn;
   memberId: string;
   /** The words after the command's name, e.g. ['on'] for `checkins on`. */
   args: string[];
@@ -65,7 +66,7 @@ export function createEngine(opts: EngineOptions): Engine {
     try {
       const result = await opts.db.transaction().execute(async (trx) => {
         const now = clock();
-        const memberId = await lockMember(trx, turn, randomUUID());
+        const memberId = await lockMember(trx, turn, randomUUID(), turn.context?.timeZone);
         const external = externalCommand(turn);
         let result: TurnResult;
         let conversationIds: string[] = [];
@@ -73,6 +74,7 @@ export function createEngine(opts: EngineOptions): Engine {
           const replies = await commands[external.name]!({
             trx,
             actor: turn,
+            turn,
             memberId,
             args: external.args,
             now,
@@ -87,6 +89,7 @@ export function createEngine(opts: EngineOptions): Engine {
           };
         } else {
           const current = await loadOpenConversation(trx, memberId);
+          const loaded = await loadForStart(trx, memberId, now, turn, current?.startWanted?.flow);
           const outcome = transition(
             {
               flows: opts.flows,
@@ -94,6 +97,7 @@ export function createEngine(opts: EngineOptions): Engine {
               now,
               resumePromptAfterMs: opts.resumePromptAfterMs,
               idleExpiryMs: opts.idleExpiryMs,
+              loaded,
             },
             current,
             turn.input,
@@ -122,6 +126,31 @@ export function createEngine(opts: EngineOptions): Engine {
       log.error({ err: errorSummary(err), ms: finish('error') }, 'turn failed');
       throw err;
     }
+  }
+
+  /**
+   * A flow with a `load` (the check-in reads open action items) gets its data only in the turns that
+   * may start it, so an ordinary turn stays at its few queries.
+   */
+  async function loadForStart(
+    trx: Transaction<Database>,
+    memberId: string,
+    now: Date,
+    turn: InboundTurn,
+    wantedBefore: string | undefined,
+  ): Promise<Record<string, Record<string, unknown>> | undefined> {
+    const candidates = new Set<string>();
+    if (turn.input.kind === 'choice') {
+      const wanted = parseStart(turn.input.choiceIds[0] ?? '');
+      if (wanted) candidates.add(wanted.flow);
+      if (wantedBefore) candidates.add(wantedBefore);
+    } else if (wantedBefore) candidates.add(wantedBefore);
+    const loaded: Record<string, Record<string, unknown>> = {};
+    for (const id of candidates) {
+      const flow = opts.flows.get(id);
+      if (flow?.load) loaded[id] = await flow.load({ trx, memberId, now });
+    }
+    return Object.keys(loaded).length > 0 ? loaded : undefined;
   }
 
   return {

@@ -42,7 +42,8 @@ export type Aside = { text: string; copyable?: string };
 export interface Step<A, K extends keyof A & string = keyof A & string> {
   id: K;
   prompt: (ctx: StepContext<A>) => string;
-  input: InputSpec;
+  /** Usually fixed; a function when the options come from earlier answers or seeded data. */
+  input: InputSpec | ((ctx: StepContext<A>) => InputSpec);
   /** Checks the value the input produced; its error message becomes the re-prompt. */
   schema: ZodType<A[K]>;
   optional?: boolean;
@@ -61,6 +62,8 @@ export interface SaveContext {
 export interface Completion {
   card?: Card;
   closing: Aside[];
+  /** Another flow to begin straight away (a reflection that turns into a debrief). */
+  chain?: string;
   /** Writes the flow's record (a debrief, an action item) in the turn's own transaction. */
   save?: (ctx: SaveContext) => Promise<void>;
 }
@@ -77,6 +80,16 @@ export interface Flow<A> {
   /** Looked at for every free-text answer; may add an aside (angry words about an employer). */
   reactToText?: (text: string, ctx: StepContext<A>) => Aside[];
   complete: (answers: Partial<A>, ctx: { now: Date }) => Completion;
+  /** Data the flow needs before its first question (e.g. a member's open action items), read in the
+   *  turn's transaction when the flow is about to start. */
+  load?: (ctx: { trx: Transaction<Database>; memberId: string; now: Date }) => Promise<Record<string, unknown>>;
+  /** Answers known at the start, from the start button's argument and from `load`. Keys that are not
+   *  step ids are kept with the answers for the whole conversation. */
+  seed?: (ctx: { arg: string | undefined; loaded: Record<string, unknown> | undefined; now: Date }) => Partial<A>;
+}
+
+export function inputOf<A>(step: Step<A, keyof A & string>, ctx: StepContext<A>): InputSpec {
+  return typeof step.input === 'function' ? step.input(ctx) : step.input;
 }
 
 /** Erases the answer type so flows of different shapes can sit in one registry. */

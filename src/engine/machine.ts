@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationStatus } from '../db/types.js';
-import { asReply, type AnyFlow, type AnyStep, type Aside, type Completion, type FlowRegistry } from './flow.js';
+import { asReply, inputOf, type AnyFlow, type AnyStep, type Aside, type Completion, type FlowRegistry } from './flow.js';
 import { dateShortcuts, matchOption, parseInput, type RawAnswer } from './inputs.js';
 import type { Choice, Reply, TurnInput } from './types.js';
 
@@ -21,6 +21,8 @@ export interface ConversationState {
   misses: number;
   /** Set while we wait for "continue or start anew?". */
   pending: 'resume' | null;
+  /** What "start anew" begins: the flow (and its argument) a start button asked for, if any. */
+  startWanted?: { flow: string; arg?: string } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -47,6 +49,15 @@ export interface MachineContext {
   now: Date;
   resumePromptAfterMs: number;
   idleExpiryMs: number;
+  /** What flows with a `load` read for this turn, by flow id (see engine.ts). */
+  loaded?: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+/** 'start:reflection:p07' -> { flow: 'reflection', arg: 'p07' } */
+export function parseStart(choiceId: string): { flow: string; arg?: string } | undefined {
+  const m = /^start:([\w-]+)(?::(.+))?$/.exec(choiceId);
+  if (!m) return undefined;
+  return m[2] ? { flow: m[1]!, arg: m[2] } : { flow: m[1]! };
 }
 
 const CONTROL_WORDS = ['help', 'back', 'skip', 'pause', 'cancel', 'restart'] as const;
@@ -181,10 +192,12 @@ function click(
   out: Outcome,
 ): Outcome {
   const first = ids[0] ?? '';
-  if (first.startsWith('start:')) {
-    if (!conv) return start(ctx, first.slice('start:'.length), out);
-    // A second click on a start button, or one from an old greeting: pick up what is open.
-    return askResume(ctx, conv, out, true);
+  const wanted = parseStart(first);
+  if (wanted) {
+    if (!conv) return start(ctx, wanted.flow, out, wanted.arg);
+    // A second click on a start button, an old greeting, or a prompt while something is open: ask,
+    // and remember what "start a new one" should begin.
+    return askResume(ctx, { ...conv, startWanted: wanted }, out, true);
   }
   if (first === 'cmd:help' && promptRef === 'none') return help(ctx, conv, out);
   if (!conv || promptRef !== promptRefOf(conv)) {
@@ -269,15 +282,16 @@ function control(ctx: MachineContext, conv: ConversationState, word: Control, ou
   }
 }
 
-function start(ctx: MachineContext, flowId: string, out: Outcome): Outcome {
+function start(ctx: MachineContext, flowId: string, out: Outcome, arg?: string): Outcome {
   const flow = ctx.flows.get(flowId) ?? flowOf(ctx, { flow: ctx.defaultFlow });
+  const seeded = flow.seed?.({ arg, loaded: ctx.loaded?.[flow.id], now: ctx.now }) ?? {};
   const conv: ConversationState = {
     id: randomUUID(),
     flow: flow.id,
     status: 'active',
     step: flow.first,
     seq: 1,
-    answers: {},
+    answers: { ...seeded },
     trail: [],
     misses: 0,
     pending: null,
@@ -291,9 +305,10 @@ function start(ctx: MachineContext, flowId: string, out: Outcome): Outcome {
 }
 
 function restart(ctx: MachineContext, conv: ConversationState, out: Outcome): Outcome {
-  out.writes.push({ ...conv, status: 'cancelled', pending: null, seq: conv.seq + 1 });
-  out.replies.push(info("Starting over. I've set the earlier one aside."));
-  return start(ctx, conv.flow, out);
+  out.writes.push({ ...conv, status: 'cancelled', pending: null, startWanted: null, seq: conv.seq + 1 });
+  const wanted = conv.startWanted ?? { flow: conv.flow };
+  out.replies.push(info(wanted.flow === conv.flow ? "Starting over. I've set the earlier one aside." : "Sure. I've set the earlier one aside."));
+  return start(ctx, wanted.flow, out, wanted.arg);
 }
 
 const resumeOptions = [
@@ -310,7 +325,10 @@ function askResume(ctx: MachineContext, conv: ConversationState, out: Outcome, b
     text: subject
       ? `Welcome back. Would you like to continue your ${flow.title} for ${subject}, or start a new one?`
       : `Welcome back. You have a ${flow.title} in progress. Continue where you left off, or start a new one?`,
-    choices: resumeOptions.map((o) => ({ id: `resume:${o.id}`, label: o.label })),
+    choices: resumeOptions.map((o) => ({
+      id: `resume:${o.id}`,
+      label: o.id === 'new' && next.startWanted && next.startWanted.flow !== conv.flow ? `Start the ${ctx.flows.get(next.startWanted.flow)?.title ?? 'new one'}` : o.label,
+    })),
     promptRef: promptRefOf(next),
     expectsText: false,
   });
@@ -319,7 +337,7 @@ function askResume(ctx: MachineContext, conv: ConversationState, out: Outcome, b
 
 function resumeAnswer(ctx: MachineContext, conv: ConversationState, choice: string, out: Outcome): Outcome {
   if (choice === 'new') return restart(ctx, conv, out);
-  const next = { ...conv, status: 'active' as const, pending: null, misses: 0, seq: conv.seq + 1 };
+  const next = { ...conv, status: 'active' as const, pending: null, startWanted: null, misses: 0, seq: conv.seq + 1 };
   out.writes.push(next);
   out.replies.push(prompt(ctx, next, "Here's where we were."));
   return out;
@@ -328,7 +346,7 @@ function resumeAnswer(ctx: MachineContext, conv: ConversationState, choice: stri
 function answer(ctx: MachineContext, conv: ConversationState, raw: RawAnswer, out: Outcome): Outcome {
   const flow = flowOf(ctx, conv);
   const step = stepOf(flow, conv.step);
-  const parsed = parseInput(step.input, raw, ctx.now);
+  const parsed = parseInput(inputOf(step, { answers: conv.answers, now: ctx.now }), raw, ctx.now);
   const checked = parsed.ok ? step.schema.safeParse(parsed.value) : null;
   if (!parsed.ok || !checked?.success) {
     const message = !parsed.ok ? parsed.message : (checked?.error?.issues[0]?.message ?? 'That did not fit.');
@@ -336,16 +354,16 @@ function answer(ctx: MachineContext, conv: ConversationState, raw: RawAnswer, ou
   }
   const value = checked.data;
   out.answers.push({ conversationId: conv.id, step: step.id, value, skipped: false });
-  if (raw.kind === 'choice') out.click = { status: 'accepted', labels: labelsFor(step, value) };
+  if (raw.kind === 'choice') out.click = { status: 'accepted', labels: labelsFor(step, value, conv.answers, ctx.now) };
   const stepCtx = { answers: { ...conv.answers, [step.id]: value }, now: ctx.now };
   const asides = [...(step.after?.(value, stepCtx) ?? [])];
-  if (typeof value === 'string' && step.input.kind === 'text' && flow.reactToText)
+  if (typeof value === 'string' && inputOf(step, stepCtx).kind === 'text' && flow.reactToText)
     asides.push(...flow.reactToText(value, stepCtx));
   return moveOn(ctx, { ...conv, answers: stepCtx.answers }, step, asides, out);
 }
 
-function labelsFor(step: AnyStep, value: unknown): string[] {
-  const spec = step.input;
+function labelsFor(step: AnyStep, value: unknown, answers: Record<string, unknown>, now: Date): string[] {
+  const spec = inputOf(step, { answers, now });
   const options =
     spec.kind === 'choice' || spec.kind === 'tags'
       ? spec.options
@@ -387,10 +405,11 @@ function moveOn(ctx: MachineContext, conv: ConversationState, step: AnyStep, asi
   if (nextId === null) {
     const done = { ...conv, trail, status: 'completed' as const, misses: 0, pending: null, seq: conv.seq + 1 };
     out.writes.push(done);
-    const completion = flow.complete(pathAnswers(done), { now: ctx.now });
+    const completion = flow.complete(pathAnswers(flow, done), { now: ctx.now });
     if (completion.card) out.replies.push({ text: completion.card.title, card: completion.card, expectsText: false });
     out.replies.push(...completion.closing.map(asReply));
     out.completion = { conversationId: done.id, completion };
+    if (completion.chain) return start(ctx, completion.chain, out);
     return out;
   }
   const next = { ...conv, trail, step: nextId, misses: 0, seq: conv.seq + 1 };
@@ -400,8 +419,11 @@ function moveOn(ctx: MachineContext, conv: ConversationState, step: AnyStep, asi
 }
 
 /** Only the answers on the path actually taken: `back` and a new branch leave others behind. */
-export function pathAnswers(conv: ConversationState): Record<string, unknown> {
-  return Object.fromEntries(conv.trail.filter((id) => id in conv.answers).map((id) => [id, conv.answers[id]]));
+export function pathAnswers(flow: AnyFlow, conv: ConversationState): Record<string, unknown> {
+  const isStep = (key: string) => key in flow.steps;
+  const seeded = Object.entries(conv.answers).filter(([key]) => !isStep(key));
+  const answered = conv.trail.filter((id) => id in conv.answers).map((id) => [id, conv.answers[id]] as const);
+  return Object.fromEntries([...seeded, ...answered]);
 }
 
 /** Walks the flow from its first step over the trail; a consistent state ends at its own step. */
@@ -423,7 +445,7 @@ export function prompt(ctx: MachineContext, conv: ConversationState, lead?: stri
   const flow = flowOf(ctx, conv);
   const step = stepOf(flow, conv.step);
   const question = step.prompt({ answers: conv.answers, now: ctx.now });
-  const spec = step.input;
+  const spec = inputOf(step, { answers: conv.answers, now: ctx.now });
   let choices: Choice[] = [];
   let multi = false;
   let expectsText = true;
@@ -460,7 +482,9 @@ export function prompt(ctx: MachineContext, conv: ConversationState, lead?: stri
   if (step.optional) choices.push({ id: 'cmd:skip', label: 'Skip' });
   const previous = conv.answers[step.id];
   const reminder =
-    previous !== undefined && previous !== null ? `\n_Before, you said: ${labelsFor(step, previous).join(', ')}_` : '';
+    previous !== undefined && previous !== null
+      ? `\n_Before, you said: ${labelsFor(step, previous, conv.answers, ctx.now).join(', ')}_`
+      : '';
   return {
     text: `${lead ? `${lead}\n\n` : ''}${question}${hint}${reminder}`,
     ...(choices.length > 0 ? { choices } : {}),

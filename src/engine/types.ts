@@ -23,6 +23,15 @@ export interface InboundTurn extends Actor {
   /** The platform's id for this event (Slack event_id, Discord snowflake); redeliveries share it. */
   eventId: string;
   input: TurnInput;
+  /** What the platform vouches for about the sender, when the adapter knows it. */
+  context?: {
+    /** Workspace or server admin (Slack admin/owner, Discord Manage Server): may run `/debrief admin`. */
+    isAdmin?: boolean;
+    /** IANA zone from the platform profile (Slack's `tz`), for check-ins in the member's own time. */
+    timeZone?: string;
+    /** Where a command was typed, e.g. the default channel for `/debrief admin schedule`. */
+    channelId?: string;
+  };
 }
 
 export interface Choice {
