@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initialSchema from './2026_11_27_2100_initial_schema.js';
+import * as scheduler from './2026_11_27_2300_scheduler.js';
 
 /**
  * Every migration, by name, in order. A static list rather than a folder scan so that it works the
@@ -7,4 +8,5 @@ import * as initialSchema from './2026_11_27_2100_initial_schema.js';
  */
 export const migrations: Record<string, Migration> = {
   '2026_11_27_2100_initial_schema': initialSchema,
+  '2026_11_27_2300_scheduler': scheduler,
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkCron, checkTimeZone } from './scheduler/cron.js';
 import { StartupError } from './startup-error.js';
 
 /**
@@ -79,6 +80,17 @@ const schema = z.object({
     .regex(/^[\w.@-]{1,64}$/, { error: 'must be 1-64 letters, digits, dots, dashes or underscores' })
     .default('you'),
 
+  CHECKIN_CRON: z.string().trim().default('0 10 * * 1'),
+  SCHEDULE_GRACE_MINUTES: positiveNumber('minutes').default(180),
+  COMMUNITY_PLATFORM: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['slack', 'discord'], { error: 'must be slack or discord' }).optional(),
+  ),
+  COMMUNITY_WORKSPACE_ID: optionalString,
+  COMMUNITY_CHANNEL_ID: optionalString,
+  COMMUNITY_CRON: z.string().trim().default('0 9 * * 1'),
+  COMMUNITY_TIME_ZONE: z.string().trim().default('UTC'),
+
   SLACK_BOT_TOKEN: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z.string().trim().regex(/^xoxb-/, { error: 'must be a bot token starting with xoxb-' }).optional(),
@@ -115,6 +127,17 @@ export interface DiscordConfig {
   apiUrl: string | undefined;
 }
 
+export interface SchedulerConfig {
+  /** When each member's weekly check-in fires, in their own time zone. */
+  checkinCron: string;
+  /** A slot missed while the bot was down is still sent if it is at most this old. */
+  graceMs: number;
+  /** A community schedule to create if the workspace has none (single-community set-ups). */
+  defaultCommunity:
+    | { platform: 'slack' | 'discord'; workspaceId: string; channelId: string; cron: string; timeZone: string }
+    | undefined;
+}
+
 export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
@@ -124,6 +147,7 @@ export interface Config {
   sessionIdleExpiryMs: number;
   resumePromptAfterMs: number;
   consoleUser: string;
+  scheduler: SchedulerConfig;
   slack: SlackConfig | undefined;
   discord: DiscordConfig | undefined;
 }
@@ -141,6 +165,17 @@ function crossCheck(env: Env): string[] {
       problems.push(
         'SLACK_SIGNING_SECRET is missing: set it for HTTP mode, or set SLACK_APP_TOKEN (xapp-...) for Socket Mode',
       );
+  }
+  const cron = checkCron(env.CHECKIN_CRON);
+  if (!cron.ok) problems.push(`CHECKIN_CRON ${cron.message}`);
+  const community = [env.COMMUNITY_PLATFORM, env.COMMUNITY_WORKSPACE_ID, env.COMMUNITY_CHANNEL_ID];
+  if (community.some(Boolean) && !community.every(Boolean))
+    problems.push('COMMUNITY_PLATFORM, COMMUNITY_WORKSPACE_ID and COMMUNITY_CHANNEL_ID go together: set all three or none');
+  if (community.every(Boolean)) {
+    const c = checkCron(env.COMMUNITY_CRON);
+    if (!c.ok) problems.push(`COMMUNITY_CRON ${c.message}`);
+    const tz = checkTimeZone(env.COMMUNITY_TIME_ZONE);
+    if (!tz.ok) problems.push(`COMMUNITY_TIME_ZONE ${tz.message}`);
   }
   if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID)
     problems.push('DISCORD_APPLICATION_ID is missing: Discord needs the application id with DISCORD_TOKEN');
@@ -169,6 +204,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     sessionIdleExpiryMs: e.SESSION_IDLE_EXPIRY_HOURS * 3_600_000,
     resumePromptAfterMs: e.RESUME_PROMPT_AFTER_MINUTES * 60_000,
     consoleUser: e.CONSOLE_USER,
+    scheduler: {
+      checkinCron: e.CHECKIN_CRON,
+      graceMs: e.SCHEDULE_GRACE_MINUTES * 60_000,
+      defaultCommunity:
+        e.COMMUNITY_PLATFORM && e.COMMUNITY_WORKSPACE_ID && e.COMMUNITY_CHANNEL_ID
+          ? {
+              platform: e.COMMUNITY_PLATFORM,
+              workspaceId: e.COMMUNITY_WORKSPACE_ID,
+              channelId: e.COMMUNITY_CHANNEL_ID,
+              cron: e.COMMUNITY_CRON,
+              timeZone: e.COMMUNITY_TIME_ZONE,
+            }
+          : undefined,
+    },
     slack: e.SLACK_BOT_TOKEN
       ? {
           botToken: e.SLACK_BOT_TOKEN,

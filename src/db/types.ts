@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+import type { Reply } from '../engine/types.js';
 
 /** Table types in the shape Kysely's codegen would produce; the schema itself lives in `migrations/`. */
 
@@ -19,6 +20,8 @@ export interface MembersTable {
   checkins_enabled: Generated<boolean>;
   created_at: CreatedAt;
   last_seen_at: UpdatedAt;
+  /** The next weekly check-in slot (UTC) while check-ins are on. */
+  next_checkin_at: Date | null;
 }
 
 export interface ConversationsTable {
@@ -90,7 +93,67 @@ export interface ActionItemsTable {
   updated_at: UpdatedAt;
 }
 
+export type RunStatus = 'queued' | 'skipped';
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+export interface SchedulesTable {
+  id: string;
+  platform: string;
+  workspace_id: string;
+  kind: 'community_prompt';
+  channel_id: string;
+  cron: string;
+  time_zone: string;
+  enabled: Generated<boolean>;
+  next_run_at: Date;
+  updated_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ScheduleRunsTable {
+  schedule_id: string;
+  slot: Date;
+  status: RunStatus;
+  prompt_id: string | null;
+  claimed_by: string;
+  claimed_at: Date;
+}
+
+export interface CheckinRunsTable {
+  member_id: string;
+  slot: Date;
+  status: RunStatus;
+  claimed_by: string;
+  claimed_at: Date;
+}
+
+export interface OutboxTable {
+  id: string;
+  dedupe_key: string;
+  platform: string;
+  workspace_id: string;
+  target_kind: 'channel' | 'dm';
+  target_id: string;
+  member_id: string | null;
+  schedule_id: string | null;
+  payload: JSONColumnType<{ replies: Reply[] }>;
+  status: OutboxStatus;
+  attempts: Generated<number>;
+  not_before: Date;
+  lease_until: Date | null;
+  locked_by: string | null;
+  last_error: string | null;
+  external_id: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
 export interface Database {
+  schedules: SchedulesTable;
+  schedule_runs: ScheduleRunsTable;
+  checkin_runs: CheckinRunsTable;
+  outbox: OutboxTable;
   members: MembersTable;
   conversations: ConversationsTable;
   answers: AnswersTable;
@@ -104,3 +167,5 @@ export type ConversationRow = Selectable<ConversationsTable>;
 export type Debrief = Selectable<DebriefsTable>;
 export type NewDebrief = Insertable<DebriefsTable>;
 export type ActionItem = Selectable<ActionItemsTable>;
+export type Schedule = Selectable<SchedulesTable>;
+export type OutboxRow = Selectable<OutboxTable>;

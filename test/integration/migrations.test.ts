@@ -5,7 +5,10 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 import { migrations } from '../../migrations/index.js';
 import { freshDatabase, silentLogger, type TestDatabase } from '../helpers/fresh-db.js';
 
-const expectedTables = ['action_items', 'answers', 'conversations', 'debriefs', 'inbound_events', 'members'];
+const expectedTables = [
+  'action_items', 'answers', 'checkin_runs', 'conversations', 'debriefs', 'inbound_events', 'members', 'outbox',
+  'schedule_runs', 'schedules',
+];
 
 describe('migrations', () => {
   let database: TestDatabase | undefined;

@@ -1,0 +1,190 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, Schedule } from '../db/types.js';
+import type { Reply } from '../engine/types.js';
+import { promptText } from '../flows/reflection-prompts.js';
+import { latestSlot, nextSlot } from './cron.js';
+import { enqueue } from './outbox.js';
+import { nextPromptId } from './rotation.js';
+
+/**
+ * Turns due schedules and check-ins into outbox messages, exactly once per slot however many replicas
+ * tick at once: rows are taken with SKIP LOCKED, and each slot is claimed by inserting its run row
+ * (schedule_runs / checkin_runs, primary key on the slot) in the same transaction as the message.
+ * A slot missed while every replica was down is caught up if it is within the grace window, and
+ * recorded as skipped otherwise.
+ */
+
+export interface DueOptions {
+  now: Date;
+  instanceId: string;
+  graceMs: number;
+  checkinCron: string;
+  batch?: number;
+}
+
+export interface DueCounts {
+  queued: number;
+  skipped: number;
+}
+
+const MAX_SKIPPED_RECORDED = 52;
+
+export async function runDueSchedules(db: Kysely<Database>, opts: DueOptions): Promise<DueCounts> {
+  const counts: DueCounts = { queued: 0, skipped: 0 };
+  for (;;) {
+    const handled = await db.transaction().execute(async (trx) => {
+      const due = await trx
+        .selectFrom('schedules')
+        .selectAll()
+        .where('enabled', '=', true)
+        .where('next_run_at', '<=', opts.now)
+        .orderBy('next_run_at')
+        .limit(opts.batch ?? 20)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      for (const s of due) await fireSchedule(trx, s, opts, counts);
+      return due.length;
+    });
+    if (handled < (opts.batch ?? 20)) return counts;
+  }
+}
+
+async function fireSchedule(trx: Transaction<Database>, s: Schedule, opts: DueOptions, counts: DueCounts) {
+  const slot = latestSlot(s.cron, s.time_zone, opts.now);
+  await recordMissed(s.cron, s.time_zone, s.next_run_at, slot, async (missed) => {
+    const r = await claim(trx, 'schedule_runs', { schedule_id: s.id, slot: missed }, 'skipped', opts);
+    if (r) counts.skipped++;
+  });
+  if (slot >= s.next_run_at) {
+    if (opts.now.getTime() - slot.getTime() <= opts.graceMs) {
+      const promptId = await nextPromptId(trx, s.id);
+      if (await claim(trx, 'schedule_runs', { schedule_id: s.id, slot, prompt_id: promptId }, 'queued', opts)) {
+        await enqueue(
+          trx,
+          {
+            dedupeKey: `prompt:${s.id}:${slot.toISOString()}`,
+            platform: s.platform,
+            workspaceId: s.workspace_id,
+            target: { kind: 'channel', id: s.channel_id },
+            replies: [communityPrompt(promptId)],
+            notBefore: slot,
+            scheduleId: s.id,
+          },
+          opts.now,
+        );
+        counts.queued++;
+      }
+    } else if (await claim(trx, 'schedule_runs', { schedule_id: s.id, slot }, 'skipped', opts)) counts.skipped++;
+  }
+  await trx
+    .updateTable('schedules')
+    .set({ next_run_at: nextSlot(s.cron, s.time_zone, opts.now) })
+    .where('id', '=', s.id)
+    .execute();
+}
+
+export async function runDueCheckins(db: Kysely<Database>, opts: DueOptions): Promise<DueCounts> {
+  const counts: DueCounts = { queued: 0, skipped: 0 };
+  const batch = opts.batch ?? 200;
+  for (;;) {
+    const handled = await db.transaction().execute(async (trx) => {
+      const due = await trx
+        .selectFrom('members')
+        .select(['id', 'platform', 'workspace_id', 'user_id', 'time_zone', 'next_checkin_at'])
+        .where('checkins_enabled', '=', true)
+        .where('next_checkin_at', '<=', opts.now)
+        .orderBy('next_checkin_at')
+        .limit(batch)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      for (const m of due) {
+        const zone = m.time_zone ?? 'UTC';
+        const slot = latestSlot(opts.checkinCron, zone, opts.now);
+        if (slot >= m.next_checkin_at!) {
+          const inTime = opts.now.getTime() - slot.getTime() <= opts.graceMs;
+          if (await claim(trx, 'checkin_runs', { member_id: m.id, slot }, inTime ? 'queued' : 'skipped', opts)) {
+            if (inTime) {
+              await enqueue(
+                trx,
+                {
+                  dedupeKey: `checkin:${m.id}:${slot.toISOString()}`,
+                  platform: m.platform,
+                  workspaceId: m.workspace_id,
+                  target: { kind: 'dm', id: m.user_id },
+                  replies: [checkinInvite()],
+                  notBefore: slot,
+                  memberId: m.id,
+                },
+                opts.now,
+              );
+              counts.queued++;
+            } else counts.skipped++;
+          }
+        }
+        await trx
+          .updateTable('members')
+          .set({ next_checkin_at: nextSlot(opts.checkinCron, zone, opts.now) })
+          .where('id', '=', m.id)
+          .execute();
+      }
+      return due.length;
+    });
+    if (handled < batch) return counts;
+  }
+}
+
+/** Inserts the run row; true when this caller claimed the slot (nobody had before). */
+async function claim(
+  trx: Transaction<Database>,
+  table: 'schedule_runs' | 'checkin_runs',
+  key: Record<string, unknown>,
+  status: 'queued' | 'skipped',
+  opts: DueOptions,
+): Promise<boolean> {
+  const row = await trx
+    .insertInto(table)
+    .values({ ...key, status, claimed_by: opts.instanceId, claimed_at: opts.now } as never)
+    .onConflict((oc) => oc.doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Slots strictly between the one we expected and the latest one: missed during a long outage. */
+async function recordMissed(cron: string, zone: string, expected: Date, latest: Date, record: (slot: Date) => Promise<void>) {
+  let slot = expected;
+  for (let i = 0; i < MAX_SKIPPED_RECORDED && slot < latest; i++) {
+    await record(slot);
+    slot = nextSlot(cron, zone, slot);
+  }
+}
+
+export function communityPrompt(promptId: string): Reply {
+  return {
+    text:
+      `*This week's reflection*\n${promptText(promptId)}\n\n` +
+      'Think it over privately: the button opens a short reflection in a DM with me. Nothing you write is shared here.',
+    choices: [
+      { id: `start:reflection:${promptId}`, label: 'Reflect privately' },
+      { id: 'start:debrief', label: 'Debrief an interview' },
+    ],
+    promptRef: 'none',
+    expectsText: false,
+  };
+}
+
+export function checkinInvite(): Reply {
+  return {
+    text:
+      "Hi, it's your weekly check-in. Any interviews this week? And how are the next steps you set yourself going?\n" +
+      '_It takes a minute. `/debrief checkins off` stops these any time._',
+    choices: [
+      { id: 'start:checkin', label: 'Check in' },
+      { id: 'start:debrief', label: 'Debrief an interview' },
+    ],
+    promptRef: 'none',
+    expectsText: false,
+  };
+}

@@ -1,0 +1,81 @@
+import { hostname } from 'node:os';
+import cron from 'node-cron';
+import type { Kysely } from 'kysely';
+import type { SchedulerConfig } from '../config.js';
+import type { Database } from '../db/types.js';
+import type { Logger } from '../log.js';
+import { upsertSchedule } from './admin-command.js';
+import { runDueCheckins, runDueSchedules } from './due-runs.js';
+import type { Deliverer } from './outbox.js';
+import { drainOnce } from './worker.js';
+
+export interface RunningScheduler {
+  /** One tick now: claim due slots, then deliver what is due. Used at start-up and by tests. */
+  tickNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * node-cron fires a tick at the top of every minute on every replica; the tick itself is idempotent
+ * (slots are claimed in Postgres), so any number of replicas may tick. node-cron keeps nothing across
+ * restarts, which is why slots and catch-up live in the database. The outbox is polled every few
+ * seconds between ticks so retries and rate-limit waits are not held to the minute.
+ */
+export async function startScheduler(opts: {
+  db: Kysely<Database>;
+  config: SchedulerConfig;
+  deliverers: ReadonlyMap<string, Deliverer>;
+  logger: Logger;
+  clock?: () => Date;
+  pollMs?: number;
+}): Promise<RunningScheduler> {
+  const clock = opts.clock ?? (() => new Date());
+  const instanceId = `${hostname()}:${process.pid}`;
+  const log = opts.logger.child({ component: 'scheduler', instance: instanceId });
+  const community = opts.config.defaultCommunity;
+  if (community)
+    await upsertSchedule(opts.db, { ...community, updatedBy: null, now: clock() }, true);
+
+  let ticking: Promise<void> | undefined;
+  let draining: Promise<void> | undefined;
+  const due = async () => {
+    const started = performance.now();
+    const options = { now: clock(), instanceId, graceMs: opts.config.graceMs, checkinCron: opts.config.checkinCron };
+    const prompts = await runDueSchedules(opts.db, options);
+    const checkins = await runDueCheckins(opts.db, options);
+    if (prompts.queued + prompts.skipped + checkins.queued + checkins.skipped > 0)
+      log.info({ prompts, checkins, ms: Math.round(performance.now() - started) }, 'scheduled messages queued');
+  };
+  const drain = async () => {
+    if (opts.deliverers.size === 0) return;
+    for (let round = 0; round < 20; round++) {
+      const c = await drainOnce({ db: opts.db, deliverers: opts.deliverers, workerId: instanceId, now: clock, logger: log });
+      if (c.sent + c.retry + c.failed === 0) return;
+    }
+  };
+  const guarded = (what: string, fn: () => Promise<void>) => () =>
+    fn().catch((err: Error) => log.error({ err: err.name, code: (err as { code?: string }).code }, `${what} failed`));
+
+  const tickNow = async () => {
+    ticking ??= guarded('tick', due)().finally(() => (ticking = undefined));
+    await ticking;
+    draining ??= guarded('outbox', drain)().finally(() => (draining = undefined));
+    await draining;
+  };
+
+  const task = cron.schedule('* * * * *', () => void tickNow(), { name: 'debrief-scheduler', noOverlap: true });
+  const poll = setInterval(() => {
+    draining ??= guarded('outbox', drain)().finally(() => (draining = undefined));
+  }, opts.pollMs ?? 2_000);
+  poll.unref();
+  void tickNow();
+
+  return {
+    tickNow,
+    async stop() {
+      await task.stop();
+      clearInterval(poll);
+      await Promise.allSettled([ticking, draining]);
+    },
+  };
+}
