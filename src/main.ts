@@ -4,6 +4,7 @@ import { selectAdapters } from '../adapters/index.js';
 import type { RunningAdapter } from '../adapters/types.js';
 import { createApp, type App } from './app.js';
 import { loadConfig } from './config.js';
+import { startScheduler, type RunningScheduler } from './scheduler/scheduler.js';
 import { createLogger } from './log.js';
 import { StartupError } from './startup-error.js';
 
@@ -24,10 +25,12 @@ async function main(): Promise<number> {
 
   const app: App = await createApp(config, logger);
   const running: RunningAdapter[] = [];
+  let scheduler: RunningScheduler | undefined;
   let stopping: Promise<number> | undefined;
   const shutdown = (why: string, code: number) =>
     (stopping ??= (async () => {
       logger.info({ why }, 'shutting down');
+      await scheduler?.stop();
       await Promise.allSettled(running.map((a) => a.stop()));
       await app.close();
       logger.info('stopped');
@@ -40,7 +43,13 @@ async function main(): Promise<number> {
     await shutdown('adapter failed to start', 1);
     throw err;
   }
-  logger.info({ adapters: running.map((a) => a.name) }, 'debrief started');
+  const deliverers = new Map(running.flatMap((a) => (a.deliverer ? [[a.deliverer.platform, a.deliverer] as const] : [])));
+  // The terminal has no one to post to, so only platforms that can deliver start the scheduler.
+  scheduler =
+    deliverers.size > 0
+      ? await startScheduler({ db: app.database.db, config: config.scheduler, deliverers, logger })
+      : undefined;
+  logger.info({ adapters: running.map((a) => a.name), scheduler: scheduler !== undefined }, 'debrief started');
 
   return new Promise<number>((resolve) => {
     process.once('SIGTERM', () => void shutdown('SIGTERM', 0).then(resolve));
