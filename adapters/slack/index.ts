@@ -1,7 +1,126 @@
+import type { Server } from 'node:http';
+import { App as BoltApp, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { App } from '../../src/app.js';
+import { StartupError } from '../../src/startup-error.js';
 import type { RunningAdapter } from '../types.js';
+import { boltLogger } from './bolt-logger.js';
+import { slackErrorSummary } from './deliver.js';
+import { registerHandlers, type TurnReport } from './handlers.js';
 
-// Placeholder until the Slack adapter lands (issue 4).
-export async function startSlack(_app: App, _argv: readonly string[]): Promise<RunningAdapter> {
-  throw new Error('The Slack adapter is not built yet.');
+export interface SlackStartOptions {
+  /** Web API retry policy. The default waits up to five minutes, so a short Slack outage loses no reply;
+   *  tests pass a fast one. A 429 is retried after its Retry-After either way (it counts as a retry). */
+  retryConfig?: webApi.RetryOptions;
+  /** Told when each event's work is done, Web API calls included (tests wait on it). */
+  observe?: (report: TurnReport) => void;
+  /** Overrides PORT for the HTTP receiver; 0 picks a free port. */
+  port?: number;
+}
+
+export interface RunningSlack extends RunningAdapter {
+  mode: 'http' | 'socket';
+  /** The bound HTTP port (HTTP mode). */
+  port: number | undefined;
+}
+
+/** How long stop() waits for turns that were acked but are still posting their replies. */
+const DRAIN_MS = 10_000;
+
+/**
+ * The Slack edge: HTTP mode (Events API, slash command and interactivity on one URL, signed with
+ * SLACK_SIGNING_SECRET) when the signing secret is set, otherwise Socket Mode with SLACK_APP_TOKEN.
+ * No state lives in the process between requests, so HTTP replicas can sit behind any load balancer.
+ */
+export async function startSlack(app: App, _argv: readonly string[], opts: SlackStartOptions = {}): Promise<RunningSlack> {
+  const config = app.config.slack;
+  if (!config) throw new StartupError('Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN');
+  const logger = boltLogger(app.logger);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    retryConfig: opts.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
+    timeout: 15_000,
+    logger,
+  };
+  const identity = await checkToken(config.botToken, {
+    ...clientOptions,
+    retryConfig: opts.retryConfig ?? { retries: 2, minTimeout: 500, maxTimeout: 2_000 },
+  }, config.apiUrl);
+
+  const mode = config.signingSecret ? 'http' : 'socket';
+  const bolt = new BoltApp({
+    token: config.botToken,
+    // Known from our own auth.test, so Bolt does not call it again, and a failure there is ours to report.
+    botId: identity.botId,
+    botUserId: identity.botUserId,
+    logger,
+    clientOptions,
+    ...(config.signingSecret
+      ? { signingSecret: config.signingSecret, port: opts.port ?? config.port }
+      : {
+          // Bolt does not pass clientOptions (slackApiUrl) on to Socket Mode's own client; the receiver must.
+          receiver: new SocketModeReceiver({
+            appToken: config.appToken ?? '',
+            logger,
+            installerOptions: { clientOptions },
+          }),
+        }),
+  });
+
+  const inFlight = new Set<Promise<void>>();
+  registerHandlers(bolt, {
+    app,
+    ...(opts.observe ? { observe: opts.observe } : {}),
+    track: (work) => {
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+    },
+  });
+
+  let port: number | undefined;
+  if (mode === 'http') {
+    const server = (await bolt.start(opts.port ?? config.port)) as Server;
+    const address = server.address();
+    port = typeof address === 'object' && address ? address.port : undefined;
+  } else {
+    await bolt.start();
+  }
+  app.logger.info({ adapter: 'slack', mode, port, team: identity.teamId, bot: identity.botUserId }, 'slack adapter started');
+
+  return {
+    name: 'slack',
+    mode,
+    port,
+    stop: async () => {
+      await bolt.stop();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_MS))),
+      ]);
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** auth.test at start-up: a wrong token or an unreachable Slack is one clear line, not a failing first event. */
+async function checkToken(
+  token: string,
+  clientOptions: webApi.WebClientOptions,
+  apiUrl: string | undefined,
+): Promise<{ botUserId: string; botId: string; teamId: string | undefined }> {
+  try {
+    const res = await new webApi.WebClient(token, clientOptions).auth.test();
+    if (!res.user_id || !res.bot_id) throw new StartupError('SLACK_BOT_TOKEN is not a bot token: use the Bot User OAuth Token (xoxb-...)');
+    return { botUserId: res.user_id, botId: res.bot_id, teamId: res.team_id };
+  } catch (err) {
+    if (err instanceof StartupError) throw err;
+    const e = slackErrorSummary(err);
+    if (e.error)
+      throw new StartupError(
+        `SLACK_BOT_TOKEN was rejected by Slack (${e.error}): copy the Bot User OAuth Token from your app's OAuth & Permissions page`,
+      );
+    throw new StartupError(
+      `could not reach the Slack Web API${apiUrl ? ` at ${apiUrl} (SLACK_API_URL)` : ''} to check SLACK_BOT_TOKEN (${e.code ?? e.type})`,
+    );
+  }
 }

@@ -1,0 +1,129 @@
+import type { types } from '@slack/bolt';
+import type { Choice, Reply } from '../../src/engine/types.js';
+import { CHOICE_ACTION_PREFIX, DONE_ACTION, TAGS_ACTION, encodeValue } from './action-ids.js';
+
+type KnownBlock = types.KnownBlock;
+type Button = types.Button;
+
+export interface SlackMessage {
+  /** The notification and screen-reader text; Slack shows the blocks. */
+  text: string;
+  blocks: KnownBlock[];
+}
+
+// Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks): section text 3,000 chars,
+// 10 fields of 2,000, 25 elements per actions block, button text 75, checkboxes 10 options.
+const SECTION_TEXT_MAX = 3000;
+const FIELD_MAX = 2000;
+const FIELDS_PER_SECTION = 10;
+const ACTIONS_PER_BLOCK = 25;
+const BUTTON_TEXT_MAX = 75;
+const OPTION_TEXT_MAX = 75;
+const CHECKBOXES_MAX = 10;
+
+/**
+ * The engine's light markup (*bold*, _italic_, `code`) is Slack mrkdwn already; only the three
+ * characters Slack treats as control characters must be escaped, since a reply can quote what a
+ * person typed (a company called "A&B <Labs>").
+ */
+export const escapeMrkdwn = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
+const plain = (text: string, max: number) => ({ type: 'plain_text' as const, text: clip(text, max), emoji: true });
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Long text is split over several sections; escaping first could cut an entity in half. */
+function textSections(text: string): KnownBlock[] {
+  return chunks([...text], SECTION_TEXT_MAX / 2).map((part) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: clip(escapeMrkdwn(part.join('')), SECTION_TEXT_MAX) },
+  }));
+}
+
+function button(promptRef: string, choice: Choice, index: number): Button {
+  return {
+    type: 'button',
+    action_id: `${CHOICE_ACTION_PREFIX}${index}`,
+    text: plain(choice.label, BUTTON_TEXT_MAX),
+    value: encodeValue({ p: promptRef, c: choice.id }),
+  };
+}
+
+/** Tags: checkboxes (or a multi-select past ten) plus "Done"; `cmd:` choices stay single buttons. */
+function multiBlocks(promptRef: string, choices: readonly Choice[]): KnownBlock[] {
+  const tags = choices.filter((c) => !c.id.startsWith('cmd:'));
+  const commands = choices.filter((c) => c.id.startsWith('cmd:'));
+  const options = tags.map((c) => ({ text: plain(c.label, OPTION_TEXT_MAX), value: c.id }));
+  const picker: types.Checkboxes | types.MultiStaticSelect =
+    options.length <= CHECKBOXES_MAX
+      ? { type: 'checkboxes', action_id: TAGS_ACTION, options }
+      : { type: 'multi_static_select', action_id: TAGS_ACTION, options, placeholder: plain('Pick any that fit', 150) };
+  const done: Button = {
+    type: 'button',
+    action_id: DONE_ACTION,
+    style: 'primary',
+    text: plain('Done', BUTTON_TEXT_MAX),
+    value: encodeValue({ p: promptRef, c: '' }),
+  };
+  return [
+    { type: 'actions', elements: [picker] },
+    { type: 'actions', elements: [done, ...commands.map((c, i) => button(promptRef, c, i))] },
+  ];
+}
+
+function choiceBlocks(reply: Reply): KnownBlock[] {
+  const choices = reply.choices ?? [];
+  if (choices.length === 0) return [];
+  // Buttons without a promptRef could not be answered; the engine always sets one with choices.
+  const promptRef = reply.promptRef ?? 'none';
+  if (reply.multi) return multiBlocks(promptRef, choices);
+  return chunks(
+    choices.map((c, i) => button(promptRef, c, i)),
+    ACTIONS_PER_BLOCK,
+  ).map((elements) => ({ type: 'actions', elements }));
+}
+
+function cardBlocks(card: NonNullable<Reply['card']>): KnownBlock[] {
+  const fields = card.fields.map((f) => ({
+    type: 'mrkdwn' as const,
+    text: clip(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, FIELD_MAX),
+  }));
+  return [
+    { type: 'header', text: plain(card.title, 150) },
+    ...chunks(fields, FIELDS_PER_SECTION).map((part) => ({ type: 'section' as const, fields: part })),
+  ];
+}
+
+/** A preformatted block: shown as a box with Slack's copy button, and nothing inside is reformatted. */
+function copyableBlock(text: string): KnownBlock {
+  return {
+    type: 'rich_text',
+    elements: [{ type: 'rich_text_preformatted', elements: [{ type: 'text', text }] }],
+  };
+}
+
+/** One engine Reply as one Slack message (a file, if any, is uploaded separately: see deliver.ts). */
+export function renderReply(reply: Reply): SlackMessage {
+  const blocks: KnownBlock[] = reply.card ? cardBlocks(reply.card) : textSections(reply.text);
+  if (reply.copyable) blocks.push(copyableBlock(reply.copyable));
+  blocks.push(...choiceBlocks(reply));
+  return { text: escapeMrkdwn(reply.card ? reply.card.title : reply.text), blocks };
+}
+
+/**
+ * The clicked message after an accepted click: the question stays, its buttons go, and a line shows
+ * the answer. Works from the blocks Slack sent back with the click, so nothing needs to be stored.
+ */
+export function answeredBlocks(blocks: readonly KnownBlock[], labels: readonly string[]): KnownBlock[] {
+  const kept = blocks.filter((b) => b.type !== 'actions');
+  if (labels.length === 0) return kept;
+  return [
+    ...kept,
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `✓ ${escapeMrkdwn(labels.join(', '))}` }] },
+  ];
+}

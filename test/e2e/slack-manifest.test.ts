@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { COMMAND } from '../../adapters/slack/handlers.js';
+
+// The manifest an admin pastes must match what the adapter listens for and the Web API methods it calls.
+const manifest = readFileSync(new URL('../../adapters/slack/manifest.yml', import.meta.url), 'utf8');
+
+describe('Slack app manifest', () => {
+  it('declares the slash command, the DM event and interactivity on the path Bolt serves', () => {
+    expect(manifest).toContain(`- command: ${COMMAND}\n`);
+    expect(manifest).toMatch(/bot_events:\n\s+- message\.im\n/);
+    expect(manifest).toMatch(/interactivity:\n\s+is_enabled: true/);
+    const urls = [...manifest.matchAll(/^\s+(?:url|request_url): (\S+)$/gm)].map((m) => m[1]);
+    expect(urls).toHaveLength(3);
+    for (const url of urls) expect(url).toMatch(/^https:\/\/YOUR-HOST\/slack\/events$/);
+  });
+
+  it('asks for exactly the bot scopes the adapter uses', () => {
+    const scopes = [...manifest.matchAll(/^\s+- ([a-z]+(?::[a-z]+)?) #/gm)].map((m) => m[1]);
+    // commands: /debrief; chat:write: postMessage/update; im:write: conversations.open;
+    // im:history: message.im; files:write: files.uploadV2.
+    expect(scopes.sort()).toEqual(['chat:write', 'commands', 'files:write', 'im:history', 'im:write']);
+  });
+});

@@ -1,0 +1,225 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A loopback Slack Web API: a real HTTP server that answers the methods Debrief calls the way Slack
+ * does (form-encoded POST /api/<method>, Bearer token, `{ok: ...}` JSON, 429 with Retry-After), and
+ * records every call so tests can assert what a person would have seen. It also serves response_urls
+ * (`/respond/<id>`) and file upload URLs (`/upload/<id>`).
+ */
+
+export const BOT_USER_ID = 'UBOT0000001';
+export const BOT_ID = 'BBOT0000001';
+
+export interface SlackCall {
+  method: string;
+  params: Record<string, unknown>;
+  /** The HTTP status we answered with (0 when the connection was dropped). */
+  status: number;
+  /** `ok` of our JSON answer (false for Slack errors and HTTP failures). */
+  ok: boolean;
+  at: number;
+}
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: Record<string, unknown>[];
+}
+
+type Failure =
+  | { kind: 'rate-limited'; retryAfterSeconds: number }
+  | { kind: 'http'; status: number }
+  | { kind: 'slack-error'; error: string };
+
+export interface FakeSlack {
+  /** e.g. http://127.0.0.1:PORT */
+  url: string;
+  /** The value for SLACK_API_URL. */
+  apiUrl: string;
+  calls: SlackCall[];
+  /** Successful calls of a method, oldest first. */
+  succeeded(method: string): SlackCall[];
+  /** Copies of the messages in a channel as they stand now (chat.update applied), oldest first. */
+  messages(channel: string): StoredMessage[];
+  /** The next `times` calls of `method` fail this way. */
+  failNext(method: string, failure: Failure, times?: number): void;
+  /** While set, every request fails: with an HTTP status, or by dropping the connection. */
+  setOutage(outage: { kind: 'http'; status: number } | { kind: 'drop' } | null): void;
+  /** A response_url for an interaction payload. */
+  responseUrl(id: string): string;
+  /** DM channel id that conversations.open gives for a user. */
+  dmOf(userId: string): string;
+  close(): Promise<void>;
+}
+
+export async function startFakeSlack(opts: { teamId?: string; validToken?: (token: string) => boolean } = {}): Promise<FakeSlack> {
+  const teamId = opts.teamId ?? 'T0TEST0001';
+  const validToken = opts.validToken ?? ((t: string) => t.startsWith('xoxb-'));
+  const calls: SlackCall[] = [];
+  const stored: StoredMessage[] = [];
+  const failures = new Map<string, { failure: Failure; times: number }>();
+  let outage: { kind: 'http'; status: number } | { kind: 'drop' } | null = null;
+  let tsCounter = 0;
+  let fileCounter = 0;
+  let url = '';
+  const dmOf = (userId: string) => `D${userId.replace(/^U/, '')}`;
+  const nextTs = () => `${1_700_000_000 + ++tsCounter}.000100`;
+
+  const record = (method: string, params: Record<string, unknown>, status: number, ok: boolean) =>
+    calls.push({ method, params, status, ok, at: Date.now() });
+
+  function answerMethod(method: string, p: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://fake.slack.test/', team: 'Fake team', user: 'debrief', team_id: teamId, user_id: BOT_USER_ID, bot_id: BOT_ID };
+      case 'conversations.open': {
+        const users = String(p.users ?? '');
+        if (!users) return { ok: false, error: 'users_list_not_supplied' };
+        return { ok: true, channel: { id: dmOf(users.split(',')[0]!) } };
+      }
+      case 'chat.postMessage': {
+        if (!p.channel) return { ok: false, error: 'channel_not_found' };
+        if (!p.text && !p.blocks) return { ok: false, error: 'no_text' };
+        const message = { channel: String(p.channel), ts: nextTs(), text: String(p.text ?? ''), blocks: (p.blocks as StoredMessage['blocks']) ?? [] };
+        stored.push(message);
+        return { ok: true, channel: message.channel, ts: message.ts, message: { type: 'message', user: BOT_USER_ID, bot_id: BOT_ID, ...message } };
+      }
+      case 'chat.update': {
+        const message = stored.find((m) => m.channel === p.channel && m.ts === p.ts);
+        if (!message) return { ok: false, error: 'message_not_found' };
+        message.text = String(p.text ?? message.text);
+        if (p.blocks) message.blocks = p.blocks as StoredMessage['blocks'];
+        return { ok: true, channel: message.channel, ts: message.ts, text: message.text };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: nextTs() };
+      case 'files.getUploadURLExternal': {
+        const id = `F${String(++fileCounter).padStart(8, '0')}`;
+        return { ok: true, upload_url: `${url}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const files = JSON.parse(String(p.files ?? '[]')) as { id: string; title?: string }[];
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title ?? '' })) };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const path = (req.url ?? '/').split('?')[0]!;
+    const method = path.startsWith('/api/') ? path.slice('/api/'.length) : path.startsWith('/respond/') ? 'respond' : path.startsWith('/upload/') ? 'upload' : path;
+    const params = parseParams(req.headers['content-type'], body);
+    if (outage?.kind === 'drop') {
+      record(method, params, 0, false);
+      req.socket.destroy();
+      return;
+    }
+    if (outage?.kind === 'http') {
+      record(method, params, outage.status, false);
+      res.writeHead(outage.status, { 'content-type': 'text/plain' }).end('service unavailable');
+      return;
+    }
+    const planned = failures.get(method);
+    if (planned && planned.times > 0) {
+      planned.times -= 1;
+      const f = planned.failure;
+      if (f.kind === 'rate-limited') {
+        record(method, params, 429, false);
+        res.writeHead(429, { 'retry-after': String(f.retryAfterSeconds), 'content-type': 'application/json' }).end('{"ok":false,"error":"ratelimited"}');
+        return;
+      }
+      if (f.kind === 'http') {
+        record(method, params, f.status, false);
+        res.writeHead(f.status, { 'content-type': 'text/plain' }).end('error');
+        return;
+      }
+      record(method, params, 200, false);
+      json(res, { ok: false, error: f.error });
+      return;
+    }
+    if (method === 'respond' || method === 'upload') {
+      record(method, params, 200, true);
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return;
+    }
+    if (!path.startsWith('/api/')) {
+      record(method, params, 404, false);
+      res.writeHead(404).end();
+      return;
+    }
+    const auth = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? String(params.token ?? '');
+    const answer = !auth ? { ok: false, error: 'not_authed' } : !validToken(auth) ? { ok: false, error: 'invalid_auth' } : answerMethod(method, params);
+    record(method, params, 200, answer.ok === true);
+    json(res, answer);
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => res.writeHead(500).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    apiUrl: `${url}/api/`,
+    calls,
+    succeeded: (method) => calls.filter((c) => c.method === method && c.ok),
+    messages: (channel) => structuredClone(stored.filter((m) => m.channel === channel)),
+    failNext: (method, failure, times = 1) => failures.set(method, { failure, times }),
+    setOutage: (o) => {
+      outage = o;
+    },
+    responseUrl: (id) => `${url}/respond/${id}`,
+    dmOf,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => resolve(Buffer.concat(parts)));
+    req.on('error', reject);
+  });
+}
+
+/** Form fields as Slack's client sends them; object arguments (blocks) arrive as JSON strings. */
+function parseParams(contentType: string | undefined, body: Buffer): Record<string, unknown> {
+  const type = contentType ?? '';
+  if (type.includes('application/json')) {
+    try {
+      return JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  }
+  if (type.includes('application/x-www-form-urlencoded')) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of new URLSearchParams(body.toString('utf8'))) {
+      if (k === 'blocks' || k === 'attachments') {
+        try {
+          out[k] = JSON.parse(v);
+          continue;
+        } catch {
+          // leave it as the string it was
+        }
+      }
+      out[k] = v;
+    }
+    return out;
+  }
+  return { bytes: body.length };
+}
+
+function json(res: ServerResponse, value: unknown): void {
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+}
