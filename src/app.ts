@@ -40,7 +40,7 @@ export async function createApp(
       db: database.db,
       flows: createFlowRegistry(),
       defaultFlow: 'debrief',
-      commands: createCommands(),
+      commands: createCommands(config.scheduler),
       resumePromptAfterMs: config.resumePromptAfterMs,
       idleExpiryMs: config.sessionIdleExpiryMs,
       logger,

@@ -69,8 +69,11 @@ function moodPanel(x: number, y: number, w: number, h: number, i: Insights): str
   for (const [px, py] of pts) out.push(`<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="5" fill="${colours.mood}"/>`);
   const first = i.moods[0]!.date;
   const last = i.moods.at(-1)!.date;
-  out.push(text(left, top + plotH + 20, first, `font-size="12" fill="${colours.muted}"`));
-  if (pts.length > 1) out.push(text(left + plotW, top + plotH + 20, last, `font-size="12" fill="${colours.muted}" text-anchor="end"`));
+  if (pts.length === 1) out.push(text(pts[0]![0], top + plotH + 20, first, `font-size="12" fill="${colours.muted}" text-anchor="middle"`));
+  else {
+    out.push(text(left, top + plotH + 20, first, `font-size="12" fill="${colours.muted}"`));
+    out.push(text(left + plotW, top + plotH + 20, last, `font-size="12" fill="${colours.muted}" text-anchor="end"`));
+  }
   return out;
 }
 
@@ -116,7 +119,7 @@ function habitsPanel(x: number, y: number, i: Insights): string[] {
   const f = i.feedback;
   const barW = COL - 20;
   out.push(
-    text(x, y + 24, f.applicable ? `Asked after ${f.asked} of ${f.applicable}; it came ${f.received} times` : 'Not come up yet', `font-size="13" fill="${colours.ink}"`),
+    text(x, y + 24, f.applicable ? `Asked after ${f.asked} of ${f.applicable}; it came back ${f.received} ${f.received === 1 ? 'time' : 'times'}` : "Hasn't come up yet", `font-size="13" fill="${colours.ink}"`),
   );
   out.push(
     ...stackedBar(x, y + 34, barW, [
@@ -140,7 +143,7 @@ function habitsPanel(x: number, y: number, i: Insights): string[] {
 
 export function insightsSvg(i: Insights): string {
   const tagRows = Math.max(i.strengths.length, i.growth.length, 1);
-  const titleH = 56;
+  const titleH = 64;
   const tagsY = titleH + 20;
   const tagsH = 30 + tagRows * ROW;
   const moodY = tagsY + tagsH + 20;
@@ -153,6 +156,7 @@ export function insightsSvg(i: Insights): string {
     `<rect width="${CHART_WIDTH}" height="${height}" fill="#ffffff"/>`,
     text(PAD, 36, `Your debrief patterns: ${i.total} debriefs`, `font-size="22" font-weight="bold" fill="${colours.ink}"`),
     text(CHART_WIDTH - PAD, 36, `${i.firstDate} to ${i.lastDate}`, `font-size="13" fill="${colours.muted}" text-anchor="end"`),
+    text(PAD, 60, '▲ named more often in your recent debriefs than in earlier ones   ▼ less often', `font-size="12" fill="${colours.muted}"`),
     ...tagPanel(PAD, tagsY, 'Strengths you named', i.strengths, colours.strength),
     ...tagPanel(PAD * 2 + COL, tagsY, 'What you want to work on', i.growth, colours.growth),
     ...moodPanel(PAD, moodY, CHART_WIDTH - PAD * 2, moodH, i),

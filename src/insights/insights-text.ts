@@ -41,7 +41,7 @@ export function insightsText(i: Insights): string {
   parts.push(
     i.strengths.length
       ? ['*Strengths you named most*', ...tagLines(i.strengths, i.half)].join('\n')
-      : '*Strengths*: none tagged yet. Next time, pick at least one: there always is one.',
+      : '*Strengths*: none tagged yet. Even a hard interview has one or two; next time, pick them.',
   );
   parts.push(
     i.growth.length
@@ -71,12 +71,14 @@ export function insightsText(i: Insights): string {
   const a = i.actions;
   const actionMax = Math.max(a.done, a.open, a.dropped);
   parts.push(
-    [
-      '*Your next steps*',
-      `${bar(a.done, actionMax, 6)} ${a.done} done`,
-      `${bar(a.open, actionMax, 6)} ${a.open} open`,
-      `${bar(a.dropped, actionMax, 6)} ${a.dropped} dropped`,
-    ].join('\n'),
+    a.done + a.open + a.dropped === 0
+      ? '*Your next steps*: none yet.'
+      : [
+          '*Your next steps*',
+          `${bar(a.done, actionMax, 6)} ${a.done} done`,
+          `${bar(a.open, actionMax, 6)} ${a.open} open`,
+          `${bar(a.dropped, actionMax, 6)} ${a.dropped} dropped`,
+        ].join('\n'),
   );
 
   parts.push(

@@ -1,0 +1,135 @@
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../db/types.js';
+import { commandPromptRef, type CommandHandler } from '../engine/engine.js';
+import type { Reply } from '../engine/types.js';
+import { otherMemberTables } from './member-tables.js';
+
+/** A "yes, delete everything" button older than this is refused: the person may have changed their mind. */
+export const CONFIRM_WINDOW_MS = 10 * 60_000;
+
+/**
+ * The engine records every handled turn in inbound_events, keyed to the member, *after* the command
+ * has run, in the same transaction. So the member row cannot simply be gone when forget returns: the
+ * record of this very click needs a row to point at. Forget therefore deletes the member and puts an
+ * anonymous stand-in under the same id: no platform, no user id, nothing else. It only anchors the
+ * receipt that makes a redelivered click harmless; the next forget, by anyone, sweeps stand-ins older
+ * than a day (well past any platform's retries), and the receipts go with them.
+ */
+export const FORGOTTEN_PLATFORM = 'forgotten';
+const STAND_IN_KEPT_MS = 24 * 60 * 60_000;
+
+export interface ForgetCounts {
+  debriefs: number;
+  actionItems: number;
+  conversations: number;
+  answers: number;
+  inboundEvents: number;
+  /** Rows of tables added after this code, found by their member_id column. */
+  other: number;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+async function countMemberData(trx: Transaction<Database>, memberId: string): Promise<Omit<ForgetCounts, 'answers' | 'inboundEvents' | 'other'>> {
+  const count = async (table: 'debriefs' | 'action_items' | 'conversations') =>
+    Number(
+      (
+        await trx
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('member_id', '=', memberId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return { debriefs: await count('debriefs'), actionItems: await count('action_items'), conversations: await count('conversations') };
+}
+
+/** Deletes every row about the member, in the turn's transaction, and counts what went. */
+export async function forgetMember(trx: Transaction<Database>, memberId: string, now: Date): Promise<ForgetCounts> {
+  const deleted = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
+  const conversationIds = (await trx.selectFrom('conversations').select('id').where('member_id', '=', memberId).execute()).map((c) => c.id);
+  const answers = conversationIds.length
+    ? deleted(await trx.deleteFrom('answers').where('conversation_id', 'in', conversationIds).executeTakeFirstOrThrow())
+    : 0;
+  let other = 0;
+  // Newer tables first: they may point at the ones below (a check-in at an action item).
+  for (const table of await otherMemberTables(trx)) {
+    const r = await sql`delete from ${sql.table(table)} where member_id = ${memberId}`.execute(trx);
+    other += Number(r.numAffectedRows ?? 0n);
+  }
+  const actionItems = deleted(await trx.deleteFrom('action_items').where('member_id', '=', memberId).executeTakeFirstOrThrow());
+  const debriefs = deleted(await trx.deleteFrom('debriefs').where('member_id', '=', memberId).executeTakeFirstOrThrow());
+  const conversations = deleted(await trx.deleteFrom('conversations').where('member_id', '=', memberId).executeTakeFirstOrThrow());
+  const inboundEvents = deleted(await trx.deleteFrom('inbound_events').where('member_id', '=', memberId).executeTakeFirstOrThrow());
+  await trx.deleteFrom('members').where('id', '=', memberId).execute();
+
+  await trx
+    .insertInto('members')
+    .values({ id: memberId, platform: FORGOTTEN_PLATFORM, workspace_id: FORGOTTEN_PLATFORM, user_id: memberId, created_at: now, last_seen_at: now })
+    .execute();
+  // Earlier stand-ins; their receipts cascade with them.
+  await trx
+    .deleteFrom('members')
+    .where('platform', '=', FORGOTTEN_PLATFORM)
+    .where('id', '!=', memberId)
+    .where('created_at', '<', new Date(now.getTime() - STAND_IN_KEPT_MS))
+    .execute();
+
+  return { debriefs, actionItems, conversations, answers, inboundEvents, other };
+}
+
+function askReply(c: Omit<ForgetCounts, 'answers' | 'inboundEvents' | 'other'>, now: Date): Reply {
+  const what =
+    c.debriefs + c.actionItems + c.conversations > 0
+      ? `${plural(c.debriefs, 'debrief')}, ${plural(c.actionItems, 'next step')}, ${plural(c.conversations, 'conversation')} with every answer you gave, and the record of your messages`
+      : 'the record of your messages (there are no debriefs yet)';
+  return {
+    text:
+      `This deletes everything Debrief holds about you: ${what}. It can't be undone.\n\n` +
+      'Would you like a copy first? `/debrief export` sends you one. Otherwise, are you sure? ' +
+      '(You can also type `/debrief forget confirm`.)',
+    choices: [
+      { id: 'forget:confirm', label: 'Yes, delete everything' },
+      { id: 'forget:keep', label: 'No, keep my data' },
+    ],
+    promptRef: commandPromptRef(now),
+    expectsText: false,
+  };
+}
+
+function doneText(c: ForgetCounts): string {
+  const parts = [
+    plural(c.debriefs, 'debrief'),
+    plural(c.actionItems, 'next step'),
+    `${plural(c.conversations, 'conversation')} with ${plural(c.answers, 'answer')}`,
+    `the record of ${plural(c.inboundEvents, 'message or click', 'messages and clicks')}`,
+    ...(c.other ? [plural(c.other, 'other record')] : []),
+  ];
+  return (
+    `Done. I deleted ${parts.join(', ')}, and your member record. Debrief holds nothing about you now.\n\n` +
+    "If you come back, you'll start fresh, and you're welcome any time. Good luck with what comes next."
+  );
+}
+
+/**
+ * `/debrief forget`: asks first, with buttons; `forget:confirm` (or typing `/debrief forget confirm`)
+ * deletes, `forget:keep` leaves everything as it is.
+ */
+export const forgetCommand: CommandHandler = async ({ trx, memberId, args, now, issuedAt }) => {
+  const word = args[0];
+  if (word === 'keep') return [{ text: "Good, nothing deleted. Your debriefs are where you left them.", expectsText: false }];
+  if (word === 'confirm') {
+    if (issuedAt && now.getTime() - issuedAt.getTime() > CONFIRM_WINDOW_MS)
+      return [
+        {
+          text:
+            "That button is from a while ago, so to be safe I've deleted nothing. If you still want everything gone, " +
+            '`/debrief forget` asks once more.',
+          expectsText: false,
+        },
+      ];
+    const counts = await forgetMember(trx, memberId, now);
+    return [{ text: doneText(counts), expectsText: false }];
+  }
+  return [askReply(await countMemberData(trx, memberId), now)];
+};

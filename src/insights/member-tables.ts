@@ -1,0 +1,21 @@
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../db/types.js';
+
+/** Tables this code knows by name; export and forget treat each with care of its own. */
+export const knownTables = ['members', 'conversations', 'answers', 'inbound_events', 'debriefs', 'action_items'] as const;
+
+/**
+ * Other tables that hold a row per member (a `member_id` column): check-in records, schedules'
+ * per-member state and whatever comes later. Export and forget cover them without being edited
+ * each time, so a new table can never quietly keep what a member asked to take away.
+ */
+export async function otherMemberTables(trx: Transaction<Database>): Promise<string[]> {
+  const rows = await sql<{ table_name: string }>`
+    select c.table_name
+    from information_schema.columns c
+    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+    where c.table_schema = current_schema() and c.column_name = 'member_id' and t.table_type = 'BASE TABLE'
+    order by c.table_name`.execute(trx);
+  const known = new Set<string>(knownTables);
+  return rows.rows.map((r) => r.table_name).filter((t) => !known.has(t) && !t.startsWith('kysely_'));
+}
