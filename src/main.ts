@@ -25,6 +25,8 @@ async function main(): Promise<number> {
 
   const app: App = await createApp(config, logger);
   const running: RunningAdapter[] = [];
+  // Declared before `shutdown`, which may run before the scheduler starts (an adapter failing).
+  // eslint-disable-next-line prefer-const
   let scheduler: RunningScheduler | undefined;
   let stopping: Promise<number> | undefined;
   const shutdown = (why: string, code: number) =>
