@@ -1,9 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { App } from '../../src/app.js';
 import type { TurnInput } from '../../src/engine/types.js';
 import type { RunningAdapter } from '../types.js';
 import { renderReply } from './render.js';
+
+/** A file reply (an export, a chart) lands beside the data, named for the person and the moment. */
+async function saveFile(dataDir: string, user: string, file: { name: string; base64: string }): Promise<string> {
+  const dir = resolve(dataDir, 'files');
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${user}-${new Date().toISOString().replace(/[:.]/g, '-')}-${basename(file.name)}`);
+  await writeFile(path, Buffer.from(file.base64, 'base64'));
+  return path;
+}
 
 /** `--user NAME` on the command line wins over CONSOLE_USER, so several people can be tried. */
 export function consoleUser(argv: readonly string[], fallback: string): string {
@@ -27,7 +38,10 @@ export async function startConsole(app: App, argv: readonly string[]): Promise<R
   const say = async (input: TurnInput) => {
     try {
       const result = await app.engine.handle({ ...actor, eventId: randomUUID(), input });
-      for (const reply of result.replies) process.stdout.write(`${renderReply(reply, color)}\n\n`);
+      for (const reply of result.replies) {
+        process.stdout.write(`${renderReply(reply, color)}\n\n`);
+        if (reply.file?.base64) process.stdout.write(`Saved to ${await saveFile(app.config.dataDir, actor.userId, reply.file)}\n\n`);
+      }
     } catch {
       process.stdout.write("Sorry, I couldn't save that just now. Nothing you told me before is lost; please send it again.\n\n");
     }

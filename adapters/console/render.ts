@@ -19,6 +19,11 @@ export function renderReply(reply: Reply, color: boolean): string {
     for (const f of reply.card.fields) lines.push(`  ${f.label.padEnd(width)}  ${f.value}`);
   }
   const choices = reply.choices ?? [];
+  // A command's buttons (forget's confirmation, turning on check-ins) are commands to type here.
+  if (reply.promptRef?.startsWith('command:')) {
+    for (const c of choices) lines.push(`  • ${c.label}: type /debrief ${c.id.split(':').join(' ')}`);
+    return withCopyable(lines, reply);
+  }
   const answers = choices.filter((c) => !c.id.startsWith('cmd:'));
   // A 1-5 scale reads better on one line than as five numbered rows of its own numbers.
   if (answers.length > 0 && answers.every((c, i) => c.label === String(i + 1))) lines.push(`  ${answers.map((c) => c.label).join('  ')}`);
@@ -26,6 +31,10 @@ export function renderReply(reply: Reply, color: boolean): string {
   const commands = choices.filter((c) => c.id.startsWith('cmd:') && c.id !== 'cmd:retry');
   if (commands.length > 0)
     lines.push(markup(`_(or type ${commands.map((c) => c.id.slice(4)).join(' / ')})_`, color));
+  return withCopyable(lines, reply);
+}
+
+function withCopyable(lines: string[], reply: Reply): string {
   if (reply.copyable) {
     lines.push('  ┌────');
     for (const l of reply.copyable.split('\n')) lines.push(`  │ ${l}`);

@@ -111,7 +111,9 @@ export function createEngine(opts: EngineOptions): Engine {
             ...(outcome.click ? { click: outcome.click } : {}),
           };
         }
-        const stored = { ...result, duplicate: undefined };
+        // A file (an export, a chart) is not kept with the receipt: it would copy a person's data into
+        // every later export and grow the table. A redelivery gets the file's name, not its content.
+        const stored = { ...result, duplicate: undefined, replies: result.replies.map(withoutFileContent) };
         if (!(await claimInboundEvent(trx, turn, memberId, stored))) throw new Duplicate();
         return result;
       });
@@ -178,6 +180,10 @@ async function persist(
   await recordAnswers(trx, outcome.answers, turn.eventId);
   if (outcome.completion?.completion.save)
     await outcome.completion.completion.save({ trx, memberId, conversationId: outcome.completion.conversationId, now });
+}
+
+function withoutFileContent(r: Reply): Reply {
+  return r.file ? { ...r, file: { ...r.file, base64: '' } } : r;
 }
 
 /** `/debrief history` and friends go to their handlers; dialogue words stay with the machine. */

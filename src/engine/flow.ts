@@ -64,6 +64,8 @@ export interface Completion {
   closing: Aside[];
   /** Another flow to begin straight away (a reflection that turns into a debrief). */
   chain?: string;
+  /** Offers after the closing words, e.g. a button that turns on check-ins (a command's button). */
+  offers?: Reply[];
   /** Writes the flow's record (a debrief, an action item) in the turn's own transaction. */
   save?: (ctx: SaveContext) => Promise<void>;
 }

@@ -159,7 +159,8 @@ function help(ctx: MachineContext, conv: ConversationState | null, out: Outcome)
         '• `/debrief history` your past debriefs\n' +
         '• `/debrief insights` patterns across them\n' +
         '• `/debrief checkins on` or `off` a weekly check-in on the steps you set yourself\n' +
-        '• `/debrief export` all your data as a file; `/debrief forget` delete it all\n\n' +
+        '• `/debrief export` all your data as a file; `/debrief forget` delete it all\n' +
+        '• `/debrief admin` community prompts in a channel (workspace admins)\n\n' +
         COMMANDS_HELP,
     ),
   );
@@ -407,7 +408,7 @@ function moveOn(ctx: MachineContext, conv: ConversationState, step: AnyStep, asi
     out.writes.push(done);
     const completion = flow.complete(pathAnswers(flow, done), { now: ctx.now });
     if (completion.card) out.replies.push({ text: completion.card.title, card: completion.card, expectsText: false });
-    out.replies.push(...completion.closing.map(asReply));
+    out.replies.push(...completion.closing.map(asReply), ...(completion.offers ?? []));
     out.completion = { conversationId: done.id, completion };
     if (completion.chain) return start(ctx, completion.chain, out);
     return out;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { commandPromptRef } from '../engine/engine.js';
 import type { Aside, Flow, Option, Step, StepContext } from '../engine/flow.js';
 import { angerAside } from './anger.js';
 import { feedbackRequest, followUpNote, thankYouNote } from './templates.js';
@@ -376,16 +377,24 @@ export const debriefFlow: Flow<A> = {
     'as you go, so you can pause any time (type *help* to see how).',
   subject: (a) => (a.company ? (a.role ? `${a.company} (${a.role})` : a.company) : undefined),
   reactToText: (text) => angerAside(text),
-  complete: (a) => ({
+  complete: (a, ctx) => ({
     card: summaryCard(a),
     closing: [
       {
         text:
-          `${outcomeClosing(a)}\n\nI've saved this debrief. \`/debrief history\` shows your debriefs, ` +
-          '`/debrief insights` the patterns across them, and `/debrief checkins on` turns on a weekly check-in on your next step.',
+          `${outcomeClosing(a)}\n\nI've saved this debrief. \`/debrief history\` shows your debriefs and ` +
+          '`/debrief insights` the patterns across them.',
       },
     ],
-    save: async ({ trx, memberId, conversationId }) => {
+    offers: [
+      {
+        text: 'Would a weekly check-in help? I would ask about interviews and how your next step is going. You can stop it any time.',
+        choices: [{ id: 'checkins:on', label: 'Yes, check in weekly' }],
+        promptRef: commandPromptRef(ctx.now),
+        expectsText: false,
+      },
+    ],
+    save: async ({ trx, memberId, conversationId, now }) => {
       const debriefId = randomUUID();
       await trx
         .insertInto('debriefs')
@@ -410,6 +419,7 @@ export const debriefFlow: Flow<A> = {
           thanked: a.thanked ?? null,
           contacts: a.contacts ?? null,
           next_step: a.next_step ?? null,
+          created_at: now,
         })
         .execute();
       if (a.next_step) {
@@ -421,6 +431,8 @@ export const debriefFlow: Flow<A> = {
             debrief_id: debriefId,
             text: a.next_step,
             due_date: a.next_step_due ?? null,
+            created_at: now,
+            updated_at: now,
           })
           .execute();
       }

@@ -51,6 +51,9 @@ export async function engineHarness(env: Record<string, string> = {}) {
     advance: (ms: number) => {
       now = new Date(now.getTime() + ms);
     },
+    setNow: (at: Date) => {
+      now = at;
+    },
     now: () => now,
     close: () => app.close(),
   };
