@@ -1,0 +1,107 @@
+import { describe, expect, test } from 'vitest';
+import { choiceTurn, commandTurn, decodeCustomId, encodeCustomId, messageTurn } from '../../adapters/discord/parse.js';
+import { answeredMessage, markup, renderReply, splitContent } from '../../adapters/discord/render.js';
+import { nonceFor } from '../../adapters/discord/send.js';
+import * as fx from '../fixtures/discord/replies.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- rendered Discord JSON */
+
+const OWNER = '300000000000000001';
+const APP = '1100000000000000001';
+
+describe('rendering replies as Discord messages', () => {
+  test('light markup becomes Discord markdown', () => {
+    expect(markup('type *help* or _skip_, or `/debrief`')).toBe('type **help** or _skip_, or `/debrief`');
+    expect(markup('5 * 3 and **already bold**')).toBe('5 * 3 and **already bold**');
+  });
+
+  test('a scale is one row of buttons, skip a grey button on its own row', () => {
+    const [m] = renderReply(fx.scale, OWNER);
+    expect(m!.components).toHaveLength(2);
+    expect(m!.components[0]!.components.map((c: any) => [c.label, c.style])).toEqual([
+      ['1', 1], ['2', 1], ['3', 1], ['4', 1], ['5', 1],
+    ]);
+    expect(m!.components[1]!.components).toEqual([expect.objectContaining({ label: 'Skip', style: 2, custom_id: `d|${OWNER}|${fx.promptRef}|cmd:skip` })]);
+  });
+
+  test('tags are a multi-select menu (1 to N), commands stay buttons', () => {
+    const [m] = renderReply(fx.tags, OWNER);
+    const menu = m!.components[0]!.components[0] as any;
+    expect(menu).toMatchObject({ type: 3, min_values: 1, max_values: 3, custom_id: `d|${OWNER}|${fx.promptRef}|` });
+    expect(menu.options.map((o: any) => o.value)).toEqual(['preparation', 'communication', 'company_research']);
+  });
+
+  test('a card is an embed within Discord limits', () => {
+    const [m] = renderReply(fx.card, OWNER);
+    expect(m!.content).toBe('');
+    expect(m!.embeds[0]!.title).toBe('Your debrief: Acme');
+    expect(m!.embeds[0]!.fields![1]!.value.length).toBeLessThanOrEqual(1024);
+  });
+
+  test('a copyable text is a code block that cannot be closed early', () => {
+    const [m] = renderReply(fx.draft, OWNER);
+    expect(m!.content.startsWith('Here is one you can copy and adjust:\n```\nHi [name],')).toBe(true);
+    expect(m!.content.endsWith('```')).toBe(true);
+    expect(m!.content.match(/```/g)).toHaveLength(2);
+  });
+
+  test('a file is an attachment', () => {
+    const [m] = renderReply(fx.exportFile, OWNER);
+    expect(m!.files).toEqual([{ name: 'debrief-export.json', attachment: Buffer.from('{"debriefs":[]}') }]);
+  });
+
+  test('a text over 2,000 characters is split at line breaks, the buttons under the last part', () => {
+    const long = { ...fx.scale, text: Array.from({ length: 60 }, (_, i) => `line ${i} `.padEnd(60, '.')).join('\n') };
+    const parts = renderReply(long, OWNER);
+    expect(parts.length).toBe(2);
+    expect(parts.every((p) => p.content.length <= 2000)).toBe(true);
+    expect(parts[0]!.components).toEqual([]);
+    expect(parts[1]!.components.length).toBe(2);
+    expect(splitContent('x'.repeat(4500))).toHaveLength(3);
+  });
+
+  test('after a click the buttons are disabled and the answer written under the question', () => {
+    const [m] = renderReply(fx.scale, OWNER);
+    const clicked = `d|${OWNER}|${fx.promptRef}|2`;
+    const done = answeredMessage(m!.content, m!.components, { customId: clicked, values: [] }, ['2']);
+    expect(done.content.endsWith('\n> ✓ 2')).toBe(true);
+    const buttons = done.components.flatMap((r) => r.components) as any[];
+    expect(buttons.every((b) => b.disabled)).toBe(true);
+    expect(buttons.filter((b) => b.style === 3).map((b) => b.label)).toEqual(['2']);
+  });
+});
+
+describe('parsing Discord events', () => {
+  test('custom ids carry owner, promptRef and choice within 100 characters', () => {
+    const id = encodeCustomId({ owner: '12345678901234567890', promptRef: fx.promptRef, choiceId: 'company_research' });
+    expect(id.length).toBeLessThanOrEqual(100);
+    expect(decodeCustomId(id)).toEqual({ owner: '12345678901234567890', promptRef: fx.promptRef, choiceId: 'company_research' });
+    expect(decodeCustomId('something-else')).toBeNull();
+    expect(() => encodeCustomId({ owner: OWNER, promptRef: 'a|b', choiceId: 'x' })).toThrow();
+  });
+
+  test('only people in DMs are answered', () => {
+    const base = { id: '1', content: 'hi', author: { id: OWNER, bot: false }, inDm: true, type: 0 };
+    expect(messageTurn(APP, base)).toEqual({ platform: 'discord', workspaceId: APP, userId: OWNER, eventId: '1', input: { kind: 'text', text: 'hi' } });
+    expect(messageTurn(APP, { ...base, author: { id: OWNER, bot: true } })).toBeNull();
+    expect(messageTurn(APP, { ...base, inDm: false })).toBeNull();
+    expect(messageTurn(APP, { ...base, type: 7 })).toBeNull();
+    expect(messageTurn(APP, { ...base, webhookId: '9' })).toBeNull();
+    expect(messageTurn(APP, { ...base, content: '/debrief history' })!.input).toEqual({ kind: 'command', args: 'history' });
+  });
+
+  test('commands and choices become engine inputs', () => {
+    expect(commandTurn(APP, '5', OWNER, null).input).toEqual({ kind: 'command', args: '' });
+    expect(commandTurn(APP, '5', OWNER, 'start').input).toEqual({ kind: 'command', args: '' });
+    expect(commandTurn(APP, '5', OWNER, 'checkins on').input).toEqual({ kind: 'command', args: 'checkins on' });
+    const ref = { owner: OWNER, promptRef: fx.promptRef, choiceId: '' };
+    expect(choiceTurn(APP, '6', OWNER, ref, ['a', 'b']).input).toEqual({ kind: 'choice', promptRef: fx.promptRef, choiceIds: ['a', 'b'] });
+  });
+
+  test('nonces fit Discord\'s 25 characters and are stable per event and reply', () => {
+    expect(nonceFor('1575972163943399425', 0)).toBe('1575972163943399425:0');
+    const long = nonceFor('a-much-longer-event-id-than-a-snowflake', 3);
+    expect(long.length).toBeLessThanOrEqual(25);
+    expect(nonceFor('a-much-longer-event-id-than-a-snowflake', 3)).toBe(long);
+  });
+});
