@@ -31,6 +31,10 @@ export interface InboundTurn extends Actor {
     timeZone?: string;
     /** Where a command was typed, e.g. the default channel for `/debrief admin schedule`. */
     channelId?: string;
+    /** The community a command was typed in, when it differs from workspaceId: a Discord server
+     *  (Discord users are global, so their workspaceId is the application). Schedules are kept per
+     *  community. */
+    communityId?: string;
   };
 }
 

@@ -68,7 +68,7 @@ async function schedule(ctx: CommandContext, args: string[]): Promise<Reply[]> {
   if (!tz.ok) return say(tz.message);
   const next = await upsertSchedule(ctx.trx, {
     platform: ctx.actor.platform,
-    workspaceId: ctx.actor.workspaceId,
+    workspaceId: communityOf(ctx),
     channelId,
     cron,
     timeZone: zone,
@@ -125,12 +125,14 @@ async function setEnabled(ctx: CommandContext, enabled: boolean): Promise<Reply[
   return say(enabled ? `Resumed. Next prompt: ${localTime(next, s.time_zone)}.` : 'Paused. No community prompts until you `/debrief admin resume`.');
 }
 
+const communityOf = (ctx: CommandContext) => ctx.turn.context?.communityId ?? ctx.actor.workspaceId;
+
 function findSchedule(ctx: CommandContext) {
   return ctx.trx
     .selectFrom('schedules')
     .selectAll()
     .where('platform', '=', ctx.actor.platform)
-    .where('workspace_id', '=', ctx.actor.workspaceId)
+    .where('workspace_id', '=', communityOf(ctx))
     .where('kind', '=', 'community_prompt')
     .executeTakeFirst();
 }
