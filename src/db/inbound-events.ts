@@ -14,17 +14,21 @@ export async function claimInboundEvent(
 ): Promise<boolean> {
   const row = await trx
     .insertInto('inbound_events')
-    .values({
-      platform: turn.platform,
-      workspace_id: turn.workspaceId,
-      event_id: turn.eventId,
-      member_id: memberId,
-      result: JSON.stringify(result),
-    })
+    .values(inboundRow(turn, memberId, result))
     .onConflict((oc) => oc.columns(['platform', 'workspace_id', 'event_id']).doNothing())
     .returning('event_id')
     .executeTakeFirst();
   return row !== undefined;
+}
+
+export function inboundRow(turn: InboundTurn, memberId: string, result: Record<string, unknown>) {
+  return {
+    platform: turn.platform,
+    workspace_id: turn.workspaceId,
+    event_id: turn.eventId,
+    member_id: memberId,
+    result: JSON.stringify(result),
+  };
 }
 
 export async function storedResult(db: Kysely<Database>, turn: InboundTurn): Promise<Record<string, unknown> | undefined> {

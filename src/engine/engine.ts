@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { loadOpenConversation, lockMember, recordAnswers, saveConversations } from '../db/conversations.js';
+import { ConcurrentTurn, loadMember, writeTurn } from '../db/conversations.js';
 import { claimInboundEvent, storedResult } from '../db/inbound-events.js';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
 import type { FlowRegistry } from './flow.js';
-import { parseStart, transition, type Outcome } from './machine.js';
+import { parseStart, transition } from './machine.js';
 import type { Actor, InboundTurn, Reply, TurnResult } from './types.js';
 
 /** `/debrief <name> ...` commands that are not part of a dialogue: history, insights, export... */
@@ -64,12 +64,14 @@ export function createEngine(opts: EngineOptions): Engine {
       return Math.round(seconds * 1000);
     };
     try {
-      const result = await opts.db.transaction().execute(async (trx) => {
+      const result = await retryOnRace(() => opts.db.transaction().execute(async (trx) => {
         const now = clock();
-        const memberId = await lockMember(trx, turn, randomUUID(), turn.context?.timeZone);
+        const { memberId, conversation: current } = await loadMember(trx, turn, randomUUID(), turn.context?.timeZone);
         const external = externalCommand(turn);
+        // A file (an export, a chart) is not kept with the receipt: it would copy a person's data into
+        // every later export and grow the table. A redelivery gets the file's name, not its content.
+        const receipt = (r: TurnResult) => ({ ...r, duplicate: undefined, replies: r.replies.map(withoutFileContent) });
         let result: TurnResult;
-        let conversationIds: string[] = [];
         if (external && commands[external.name]) {
           const replies = await commands[external.name]!({
             trx,
@@ -87,8 +89,8 @@ export function createEngine(opts: EngineOptions): Engine {
             // A command's button: the adapter takes the buttons away, as for any accepted click.
             ...(turn.input.kind === 'choice' ? { click: { status: 'accepted' as const, labels: [] } } : {}),
           };
+          if (!(await claimInboundEvent(trx, turn, memberId, receipt(result)))) throw new Duplicate();
         } else {
-          const current = await loadOpenConversation(trx, memberId);
           const loaded = await loadForStart(trx, memberId, now, turn, current?.startWanted?.flow);
           const outcome = transition(
             {
@@ -102,21 +104,27 @@ export function createEngine(opts: EngineOptions): Engine {
             current,
             turn.input,
           );
-          await persist(trx, memberId, current?.id, outcome, turn, now);
-          conversationIds = outcome.writes.map((w) => w.id);
           result = {
             replies: outcome.replies,
             duplicate: false,
-            conversationId: conversationIds.at(-1) ?? current?.id ?? null,
+            conversationId: outcome.writes.at(-1)?.id ?? current?.id ?? null,
             ...(outcome.click ? { click: outcome.click } : {}),
           };
+          const completion = outcome.completion;
+          if (completion?.completion.save)
+            await completion.completion.save({ trx, memberId, conversationId: completion.conversationId, now });
+          const claimed = await writeTurn(trx, {
+            memberId,
+            current: current ? { id: current.id, seq: current.seq } : undefined,
+            writes: outcome.writes,
+            answers: outcome.answers,
+            inbound: { turn, result: receipt(result) },
+            now,
+          });
+          if (!claimed) throw new Duplicate();
         }
-        // A file (an export, a chart) is not kept with the receipt: it would copy a person's data into
-        // every later export and grow the table. A redelivery gets the file's name, not its content.
-        const stored = { ...result, duplicate: undefined, replies: result.replies.map(withoutFileContent) };
-        if (!(await claimInboundEvent(trx, turn, memberId, stored))) throw new Duplicate();
         return result;
-      });
+      }));
       log.info({ conversation: result.conversationId, ms: finish('ok') }, 'turn handled');
       return result;
     } catch (err) {
@@ -168,18 +176,22 @@ export function createEngine(opts: EngineOptions): Engine {
   };
 }
 
-async function persist(
-  trx: Transaction<Database>,
-  memberId: string,
-  currentId: string | undefined,
-  outcome: Outcome,
-  turn: InboundTurn,
-  now: Date,
-): Promise<void> {
-  await saveConversations(trx, memberId, outcome.writes, new Set(currentId ? [currentId] : []), now);
-  await recordAnswers(trx, outcome.answers, turn.eventId);
-  if (outcome.completion?.completion.save)
-    await outcome.completion.completion.save({ trx, memberId, conversationId: outcome.completion.conversationId, now });
+/**
+ * Runs a turn again when another turn of the same person won a race: the conversation moved on
+ * under it (ConcurrentTurn), or both tried to open or complete one (a unique violation). Each attempt
+ * is a fresh transaction that sees the winner's writes.
+ */
+async function retryOnRace<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      const race = err instanceof ConcurrentTurn || code === '23505' || code === '40001' || code === '40P01';
+      if (!race || attempt >= 8) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    }
+  }
 }
 
 function withoutFileContent(r: Reply): Reply {
