@@ -2,8 +2,11 @@ import type { App as BoltApp, BlockAction, RespondFn, types, webApi } from '@sla
 import type { App } from '../../src/app.js';
 import type { InboundTurn, TurnResult } from '../../src/engine/types.js';
 import { DONE_ACTION } from './action-ids.js';
+import { memberHome } from '../../src/insights/home.js';
 import { openDm, postPlain, postReplies, slackErrorSummary } from './deliver.js';
-import { actionTurn, commandTurn, messageTurn, type ActionPayload, type EventEnvelope } from './parse.js';
+import { homeView } from './home-view.js';
+import { actionTurn, commandTurn, isSharedChannel, messageTurn, PLATFORM, type ActionPayload, type EventEnvelope } from './parse.js';
+import { choiceNeedsProfile, commandNeedsProfile, profileContext } from './profile.js';
 import { answeredBlocks, escapeMrkdwn } from './render.js';
 
 type WebClient = webApi.WebClient;
@@ -11,6 +14,8 @@ type WebClient = webApi.WebClient;
 export const COMMAND = '/debrief';
 export const ACK_TEXT = "Let's continue privately: I've sent you a direct message.";
 export const ENGINE_APOLOGY = "Sorry, I couldn't save that just now; please send it again. Nothing before it is lost.";
+/** Shown only to the clicker, under a shared channel post whose button started something in their DM. */
+export const DM_NOTE = "I've sent you a DM: it's just between us.";
 export const DELIVERY_APOLOGY =
   "Sorry, I couldn't show my reply just now. What you sent is saved: send `/debrief` to pick up where we left off.";
 
@@ -25,6 +30,8 @@ export interface HandlerDeps {
   observe?: (report: TurnReport) => void;
   /** Keeps the work that runs after an ack, so stop() can wait for it. */
   track: (work: Promise<void>) => void;
+  /** For users.info: no retries and no waiting out rate limits, so a slow Slack delays no command. */
+  profileClient: WebClient;
 }
 
 interface Target {
@@ -85,7 +92,9 @@ export function registerHandlers(bolt: BoltApp, deps: HandlerDeps): void {
   // carry on in the DM. In a DM the ack stays silent, since the replies arrive right there.
   bolt.command(COMMAND, async ({ command, ack, client }) => {
     await ack(command.channel_id.startsWith('D') ? undefined : { response_type: 'ephemeral', text: ACK_TEXT });
-    const turn = commandTurn(command);
+    let turn = commandTurn(command);
+    if (commandNeedsProfile(turn.input.kind === 'command' ? turn.input.args : ''))
+      turn = { ...turn, context: { ...turn.context, ...(await profileContext(deps.profileClient, turn.userId, deps.app.logger)) } };
     let dm: Promise<string> | undefined;
     const channel = () => (dm ??= openDm(client, command.user_id));
     const work = runTurn(deps, client, turn, {
@@ -117,9 +126,23 @@ export function registerHandlers(bolt: BoltApp, deps: HandlerDeps): void {
 
   bolt.action<BlockAction>(/^debrief:/, async ({ ack, body, client, respond }) => {
     await ack();
-    const turn = actionTurn(body as unknown as ActionPayload);
+    let turn = actionTurn(body as unknown as ActionPayload);
     if (!turn) return; // a ticked checkbox, or not one of ours
+    // "Yes, check in weekly" at the end of a debrief: the check-ins go by the profile's time zone.
+    if (turn.input.kind === 'choice' && choiceNeedsProfile(turn.input.choiceIds))
+      turn = { ...turn, context: await profileContext(deps.profileClient, turn.userId, deps.app.logger) };
     const work = runTurn(deps, client, turn, clickTarget(body, turn, client, respond));
+    deps.track(work);
+    await work;
+  });
+
+  // The App Home tab: published afresh each time the person opens it, so it is never stale.
+  bolt.event('app_home_opened', async ({ event, body, client }) => {
+    if (event.tab !== 'home') return;
+    const envelope = body as unknown as { team_id?: string; event_id: string };
+    const workspaceId = envelope.team_id ?? (event.view as { team_id?: string } | undefined)?.team_id;
+    if (!workspaceId) return;
+    const work = publishHome(deps, client, { platform: PLATFORM, workspaceId, userId: event.user }, envelope.event_id);
     deps.track(work);
     await work;
   });
@@ -129,12 +152,33 @@ export function registerHandlers(bolt: BoltApp, deps: HandlerDeps): void {
   });
 }
 
+async function publishHome(deps: HandlerDeps, client: WebClient, actor: { platform: string; workspaceId: string; userId: string }, eventId: string) {
+  const started = performance.now();
+  const ids = { adapter: 'slack', event: eventId, workspace: actor.workspaceId, user: actor.userId };
+  try {
+    const home = await memberHome(deps.app.database.db, actor);
+    await client.views.publish({ user_id: actor.userId, view: homeView(home) });
+    deps.app.logger.info({ ...ids, items: home.openItems.length, debriefs: home.recent.length, ms: Math.round(performance.now() - started) }, 'slack home published');
+    deps.observe?.({ eventId, outcome: 'delivered' });
+  } catch (err) {
+    deps.app.logger.error({ ...ids, err: slackErrorSummary(err), ms: Math.round(performance.now() - started) }, 'slack home could not be published');
+    deps.observe?.({ eventId, outcome: 'delivery-failed' });
+  }
+}
+
 function clickTarget(body: BlockAction, turn: InboundTurn, client: WebClient, respond: RespondFn): Target {
   const where = body.container as { channel_id?: string; message_ts?: string } | undefined;
   const channelId = where?.channel_id ?? body.channel?.id;
   const messageTs = where?.message_ts ?? body.message?.ts;
   const action = body.actions[0] as { action_id: string; text?: { text?: string } } | undefined;
-  // Buttons live in the DM; one on a channel post (a future community prompt) continues in the DM too.
+  // A button on a shared channel post (the weekly community prompt) is there for everyone: the click
+  // carries on in the clicker's DM, and the post itself is never changed.
+  const shared = isSharedChannel(channelId);
+  const tell = async (text: string) => {
+    // Home-tab clicks have no response_url, so Bolt gives no respond().
+    if (typeof respond === 'function') await respond({ response_type: 'ephemeral', replace_original: false, text });
+  };
+  // Buttons otherwise live in the DM (or the App Home tab, which continues in the DM).
   let dm: Promise<string> | undefined;
   const channel = () => (dm ??= channelId?.startsWith('D') ? Promise.resolve(channelId) : openDm(client, turn.userId));
   return {
@@ -142,12 +186,11 @@ function clickTarget(body: BlockAction, turn: InboundTurn, client: WebClient, re
     deliver: async (result) => {
       if (result.click?.status === 'rejected') {
         // An old button, or one of someone else's: explain to the clicker alone; change nothing.
-        for (const reply of result.replies)
-          await respond({ response_type: 'ephemeral', replace_original: false, text: escapeMrkdwn(reply.text) });
+        for (const reply of result.replies) await tell(escapeMrkdwn(reply.text));
         return 'rejected-click';
       }
       const greeting = !result.click && turn.input.kind === 'choice' && turn.input.promptRef === 'none';
-      if ((result.click?.status === 'accepted' || greeting) && channelId && messageTs && body.message) {
+      if ((result.click?.status === 'accepted' || greeting) && !shared && channelId && messageTs && body.message) {
         const labels = result.click?.status === 'accepted' ? result.click.labels : [];
         const shown = labels.length > 0 || action?.action_id === DONE_ACTION ? labels : [action?.text?.text ?? ''];
         await client.chat.update({
@@ -158,6 +201,8 @@ function clickTarget(body: BlockAction, turn: InboundTurn, client: WebClient, re
         });
       }
       await postReplies(client, await channel(), result.replies);
+      // A courtesy only: the replies are in the DM already, so a lost note is no reason to apologise.
+      if (shared) await tell(DM_NOTE).catch(() => undefined);
       return 'delivered';
     },
   };

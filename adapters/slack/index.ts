@@ -2,10 +2,12 @@ import type { Server } from 'node:http';
 import { App as BoltApp, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { App } from '../../src/app.js';
 import { StartupError } from '../../src/startup-error.js';
+import type { Deliverer } from '../../src/scheduler/outbox.js';
 import type { RunningAdapter } from '../types.js';
 import { boltLogger } from './bolt-logger.js';
 import { slackErrorSummary } from './deliver.js';
 import { registerHandlers, type TurnReport } from './handlers.js';
+import { slackDeliverer } from './outbox-deliverer.js';
 
 export interface SlackStartOptions {
   /** Web API retry policy. The default waits up to five minutes, so a short Slack outage loses no reply;
@@ -19,6 +21,8 @@ export interface SlackStartOptions {
 
 export interface RunningSlack extends RunningAdapter {
   mode: 'http' | 'socket';
+  /** Posts the scheduler's outbox messages (community prompts, check-in DMs). */
+  deliverer: Deliverer;
   /** The bound HTTP port (HTTP mode). */
   port: number | undefined;
 }
@@ -66,9 +70,19 @@ export async function startSlack(app: App, _argv: readonly string[], opts: Slack
         }),
   });
 
+  // Calls that must not wait: the outbox decides itself when to retry (a 429 comes back at once with
+  // its Retry-After), and a profile lookup must not hold a command up for minutes during an outage.
+  const direct = new webApi.WebClient(config.botToken, {
+    ...clientOptions,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+  });
+
   const inFlight = new Set<Promise<void>>();
   registerHandlers(bolt, {
     app,
+    profileClient: direct,
     ...(opts.observe ? { observe: opts.observe } : {}),
     track: (work) => {
       inFlight.add(work);
@@ -90,6 +104,7 @@ export async function startSlack(app: App, _argv: readonly string[], opts: Slack
     name: 'slack',
     mode,
     port,
+    deliverer: slackDeliverer(direct, app.logger),
     stop: async () => {
       await bolt.stop();
       let timer: NodeJS.Timeout | undefined;

@@ -14,10 +14,19 @@ export interface CommandPayload {
   team_id: string;
   user_id: string;
   trigger_id: string;
+  channel_id?: string;
   text?: string;
 }
 
-/** `/debrief <args>`. A slash command is never redelivered, and its trigger_id is unique per use. */
+/** Public and private channels; DMs and group DMs (D...) are never a community's channel. */
+export const isSharedChannel = (id: string | undefined): id is string => /^[CG][A-Z0-9]+$/.test(id ?? '');
+
+/**
+ * `/debrief <args>`. A slash command is never redelivered, and its trigger_id is unique per use. The
+ * text is passed as Slack sends it: with `should_escape: true` a channel typed as #jobs arrives as
+ * `<#C123|jobs>`, which `/debrief admin schedule` reads as the channel's id. The channel the command
+ * was typed in is the default channel for `admin schedule`, unless it is a DM.
+ */
 export function commandTurn(cmd: CommandPayload): InboundTurn {
   return {
     platform: PLATFORM,
@@ -25,6 +34,7 @@ export function commandTurn(cmd: CommandPayload): InboundTurn {
     userId: cmd.user_id,
     eventId: `command:${cmd.trigger_id}`,
     input: { kind: 'command', args: (cmd.text ?? '').trim() },
+    ...(isSharedChannel(cmd.channel_id) ? { context: { channelId: cmd.channel_id } } : {}),
   };
 }
 

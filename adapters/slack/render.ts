@@ -28,6 +28,16 @@ const CHECKBOXES_MAX = 10;
  */
 export const escapeMrkdwn = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/**
+ * As escapeMrkdwn, but a channel reference `<#C123>` (what the engine writes for "that channel", e.g.
+ * after `/debrief admin schedule`) stays a link. Only channel ids pass: no `<!here>`, no `<@user>`.
+ */
+const escapeKeepingChannels = (s: string) =>
+  s
+    .split(/(<#[CG][A-Z0-9]+>)/)
+    .map((part, i) => (i % 2 === 1 ? part : escapeMrkdwn(part)))
+    .join('');
+
 const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 const plain = (text: string, max: number) => ({ type: 'plain_text' as const, text: clip(text, max), emoji: true });
 
@@ -41,7 +51,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 function textSections(text: string): KnownBlock[] {
   return chunks([...text], SECTION_TEXT_MAX / 2).map((part) => ({
     type: 'section',
-    text: { type: 'mrkdwn', text: clip(escapeMrkdwn(part.join('')), SECTION_TEXT_MAX) },
+    text: { type: 'mrkdwn', text: clip(escapeKeepingChannels(part.join('')), SECTION_TEXT_MAX) },
   }));
 }
 
@@ -112,7 +122,7 @@ export function renderReply(reply: Reply): SlackMessage {
   const blocks: KnownBlock[] = reply.card ? cardBlocks(reply.card) : textSections(reply.text);
   if (reply.copyable) blocks.push(copyableBlock(reply.copyable));
   blocks.push(...choiceBlocks(reply));
-  return { text: escapeMrkdwn(reply.card ? reply.card.title : reply.text), blocks };
+  return { text: reply.card ? escapeMrkdwn(reply.card.title) : escapeKeepingChannels(reply.text), blocks };
 }
 
 /**

@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
  * A loopback Slack Web API: a real HTTP server that answers the methods Debrief calls the way Slack
  * does (form-encoded POST /api/<method>, Bearer token, `{ok: ...}` JSON, 429 with Retry-After), and
  * records every call so tests can assert what a person would have seen. It also serves response_urls
- * (`/respond/<id>`) and file upload URLs (`/upload/<id>`).
+ * (`/respond/<id>`) and file upload URLs (`/upload/<id>`). Beyond messages it knows people
+ * (users.info, with admin flags and time zone), channel history with message metadata
+ * (conversations.history, `include_all_metadata`) and App Home views (views.publish).
  */
 
 export const BOT_USER_ID = 'UBOT0000001';
@@ -26,12 +28,25 @@ export interface StoredMessage {
   ts: string;
   text: string;
   blocks: Record<string, unknown>[];
+  /** Message metadata as posted (`{event_type, event_payload}`), if any. */
+  metadata?: Record<string, unknown>;
 }
 
-type Failure =
+/** The users.info fields Debrief reads. */
+export interface FakeUser {
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_primary_owner?: boolean;
+  /** IANA zone of the profile; Slack sends one for every human user. */
+  tz?: string;
+}
+
+export type Failure =
   | { kind: 'rate-limited'; retryAfterSeconds: number }
   | { kind: 'http'; status: number }
-  | { kind: 'slack-error'; error: string };
+  | { kind: 'slack-error'; error: string }
+  /** Slack carries the call out, but the answer never arrives (the connection drops). */
+  | { kind: 'lost-response' };
 
 export interface FakeSlack {
   /** e.g. http://127.0.0.1:PORT */
@@ -45,6 +60,12 @@ export interface FakeSlack {
   messages(channel: string): StoredMessage[];
   /** The next `times` calls of `method` fail this way. */
   failNext(method: string, failure: Failure, times?: number): void;
+  /** Every call of `method` whose params match fails this way, until the returned function is called. */
+  failWhere(method: string, match: (params: Record<string, unknown>) => boolean, failure: Failure): () => void;
+  /** Sets a person's profile for users.info (unknown U... ids are ordinary members in UTC). */
+  setUser(userId: string, user: FakeUser): void;
+  /** The Home tab last published for a person (views.publish), if any. */
+  homeView(userId: string): { type: string; blocks: Record<string, unknown>[] } | undefined;
   /** While set, every request fails: with an HTTP status, or by dropping the connection. */
   setOutage(outage: { kind: 'http'; status: number } | { kind: 'drop' } | null): void;
   /** A response_url for an interaction payload. */
@@ -60,6 +81,9 @@ export async function startFakeSlack(opts: { teamId?: string; validToken?: (toke
   const calls: SlackCall[] = [];
   const stored: StoredMessage[] = [];
   const failures = new Map<string, { failure: Failure; times: number }>();
+  const rules: { method: string; match: (p: Record<string, unknown>) => boolean; failure: Failure }[] = [];
+  const users = new Map<string, FakeUser>();
+  const views = new Map<string, { type: string; blocks: Record<string, unknown>[] }>();
   let outage: { kind: 'http'; status: number } | { kind: 'drop' } | null = null;
   let tsCounter = 0;
   let fileCounter = 0;
@@ -82,7 +106,13 @@ export async function startFakeSlack(opts: { teamId?: string; validToken?: (toke
       case 'chat.postMessage': {
         if (!p.channel) return { ok: false, error: 'channel_not_found' };
         if (!p.text && !p.blocks) return { ok: false, error: 'no_text' };
-        const message = { channel: String(p.channel), ts: nextTs(), text: String(p.text ?? ''), blocks: (p.blocks as StoredMessage['blocks']) ?? [] };
+        const message: StoredMessage = {
+          channel: String(p.channel),
+          ts: nextTs(),
+          text: String(p.text ?? ''),
+          blocks: (p.blocks as StoredMessage['blocks']) ?? [],
+          ...(p.metadata && typeof p.metadata === 'object' ? { metadata: p.metadata as Record<string, unknown> } : {}),
+        };
         stored.push(message);
         return { ok: true, channel: message.channel, ts: message.ts, message: { type: 'message', user: BOT_USER_ID, bot_id: BOT_ID, ...message } };
       }
@@ -92,6 +122,48 @@ export async function startFakeSlack(opts: { teamId?: string; validToken?: (toke
         message.text = String(p.text ?? message.text);
         if (p.blocks) message.blocks = p.blocks as StoredMessage['blocks'];
         return { ok: true, channel: message.channel, ts: message.ts, text: message.text };
+      }
+      case 'users.info': {
+        const id = String(p.user ?? '');
+        if (!/^[UW][A-Z0-9]+$/.test(id)) return { ok: false, error: 'user_not_found' };
+        const u = users.get(id) ?? {};
+        return {
+          ok: true,
+          user: {
+            id,
+            team_id: teamId,
+            name: id.toLowerCase(),
+            deleted: false,
+            is_bot: false,
+            is_admin: u.is_admin ?? false,
+            is_owner: u.is_owner ?? false,
+            is_primary_owner: u.is_primary_owner ?? false,
+            tz: u.tz ?? 'UTC',
+            tz_label: u.tz ?? 'UTC',
+          },
+        };
+      }
+      case 'conversations.history': {
+        if (!p.channel) return { ok: false, error: 'channel_not_found' };
+        const withMetadata = p.include_all_metadata === true || p.include_all_metadata === 'true';
+        const limit = Number(p.limit ?? 100) || 100;
+        const all = stored.filter((m) => m.channel === p.channel).reverse(); // newest first, as Slack
+        const messages = all.slice(0, limit).map((m) => ({
+          type: 'message',
+          user: BOT_USER_ID,
+          bot_id: BOT_ID,
+          ts: m.ts,
+          text: m.text,
+          blocks: m.blocks,
+          ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+        }));
+        return { ok: true, messages, has_more: all.length > limit, pin_count: 0 };
+      }
+      case 'views.publish': {
+        const view = p.view as { type?: string; blocks?: Record<string, unknown>[] } | undefined;
+        if (!p.user_id || !view || view.type !== 'home') return { ok: false, error: 'invalid_arguments' };
+        views.set(String(p.user_id), { type: view.type, blocks: view.blocks ?? [] });
+        return { ok: true, view: { id: `V${String(p.user_id)}`, type: 'home', blocks: view.blocks ?? [] } };
       }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };
@@ -124,9 +196,19 @@ export async function startFakeSlack(opts: { teamId?: string; validToken?: (toke
       return;
     }
     const planned = failures.get(method);
-    if (planned && planned.times > 0) {
-      planned.times -= 1;
-      const f = planned.failure;
+    const rule = rules.find((r) => r.method === method && r.match(params));
+    if ((planned && planned.times > 0) || rule) {
+      let f: Failure;
+      if (planned && planned.times > 0) {
+        planned.times -= 1;
+        f = planned.failure;
+      } else f = rule!.failure;
+      if (f.kind === 'lost-response') {
+        const answer = answerMethod(method, params);
+        record(method, params, 0, answer.ok === true);
+        req.socket.destroy();
+        return;
+      }
       if (f.kind === 'rate-limited') {
         record(method, params, 429, false);
         res.writeHead(429, { 'retry-after': String(f.retryAfterSeconds), 'content-type': 'application/json' }).end('{"ok":false,"error":"ratelimited"}');
@@ -170,6 +252,13 @@ export async function startFakeSlack(opts: { teamId?: string; validToken?: (toke
     succeeded: (method) => calls.filter((c) => c.method === method && c.ok),
     messages: (channel) => structuredClone(stored.filter((m) => m.channel === channel)),
     failNext: (method, failure, times = 1) => failures.set(method, { failure, times }),
+    failWhere: (method, match, failure) => {
+      const rule = { method, match, failure };
+      rules.push(rule);
+      return () => void rules.splice(rules.indexOf(rule), 1);
+    },
+    setUser: (userId, user) => users.set(userId, user),
+    homeView: (userId) => structuredClone(views.get(userId)),
     setOutage: (o) => {
       outage = o;
     },
@@ -205,7 +294,7 @@ function parseParams(contentType: string | undefined, body: Buffer): Record<stri
   if (type.includes('application/x-www-form-urlencoded')) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of new URLSearchParams(body.toString('utf8'))) {
-      if (k === 'blocks' || k === 'attachments') {
+      if (k === 'blocks' || k === 'attachments' || k === 'metadata' || k === 'view') {
         try {
           out[k] = JSON.parse(v);
           continue;

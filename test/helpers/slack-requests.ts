@@ -17,6 +17,7 @@ export const fixtures = {
   messageIm: () => fixture<{ team_id: string; event_id: string; event: Record<string, unknown> } & Record<string, unknown>>('event-message-im.json'),
   blockActions: () => fixture<Record<string, unknown>>('block-actions.json'),
   urlVerification: () => fixture<{ challenge: string } & Record<string, unknown>>('url-verification.json'),
+  appHomeOpened: () => fixture<{ team_id: string; event_id: string; event: Record<string, unknown> } & Record<string, unknown>>('event-app-home-opened.json'),
 };
 
 export function signature(secret: string, raw: string, ts = Math.floor(Date.now() / 1000)): Record<string, string> {
@@ -89,6 +90,39 @@ export class SlackDriver {
     return { ...(await this.post(raw, 'application/json', over.headers)), eventId };
   }
 
+  /** An Events API `app_home_opened` envelope: `user` opened the app's Home (or Messages) tab. */
+  async appHomeOpened(user: string, tab: 'home' | 'messages' = 'home'): Promise<SentRequest> {
+    const base = fixtures.appHomeOpened();
+    const ts = slackTs();
+    const eventId = `Ev${uid().toUpperCase()}`;
+    const envelope = {
+      ...base,
+      team_id: this.opts.teamId,
+      event_id: eventId,
+      event: { ...base.event, user, channel: this.opts.fake.dmOf(user), tab, event_ts: ts },
+    };
+    return { ...(await this.post(JSON.stringify(envelope), 'application/json')), eventId };
+  }
+
+  /** A click on a button of the Home tab: a block_actions payload with a view container and no response_url. */
+  async clickInHome(user: string, view: { blocks: Record<string, unknown>[] }, label: string): Promise<SentRequest> {
+    const base = fixtures.blockActions();
+    const element = findElement({ channel: '', ts: '', text: '', blocks: view.blocks }, label);
+    if (!element) throw new Error(`no button "${label}" on the Home tab`);
+    const actionTs = slackTs();
+    const { container: _c, channel: _ch, message: _m, response_url: _r, ...rest } = base;
+    const payload = {
+      ...rest,
+      user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: this.opts.teamId },
+      team: { id: this.opts.teamId, domain: 'jobseekers' },
+      container: { type: 'view', view_id: `V${user}` },
+      view: { id: `V${user}`, type: 'home', team_id: this.opts.teamId, blocks: view.blocks },
+      actions: [{ action_id: element.action_id, block_id: 'h1', text: element.text, value: element.value, type: 'button', action_ts: actionTs }],
+    };
+    const raw = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    return { ...(await this.post(raw, 'application/x-www-form-urlencoded')), eventId: `action:${user}:${actionTs}` };
+  }
+
   /** A block_actions payload for a click by `user` on the button labelled `label` of `message`. */
   clickBody(user: string, message: StoredMessage, label: string, over: { actionTs?: string; ticked?: string[] } = {}) {
     const base = fixtures.blockActions();
@@ -106,7 +140,7 @@ export class SlackDriver {
       user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: this.opts.teamId },
       team: { id: this.opts.teamId, domain: 'jobseekers' },
       container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
-      channel: { id: message.channel, name: 'directmessage' },
+      channel: { id: message.channel, name: message.channel.startsWith('D') ? 'directmessage' : 'channel' },
       message: { ...(base.message as object), ts: message.ts, text: message.text, blocks: message.blocks },
       state: { values: state },
       response_url: this.opts.fake.responseUrl(`act-${uid()}`),

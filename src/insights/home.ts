@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types.js';
+import type { Actor } from '../engine/types.js';
+import { outcomes } from '../flows/debrief.js';
+
+/**
+ * What a member's "home" shows at a glance (Slack's App Home tab; any platform with such a surface):
+ * their open next steps and their last few debriefs. Read-only, and nothing platform-specific.
+ */
+
+export interface MemberHome {
+  /** Open action items, soonest due first (undated ones last). `due` is 'YYYY-MM-DD' or null. */
+  openItems: { text: string; due: string | null }[];
+  /** The latest debriefs, newest first. `outcome` is the label the member picked; `date` is the
+   *  interview date, or the day of the debrief when they skipped it ('YYYY-MM-DD'). */
+  recent: { company: string; role: string; outcome: string; date: string }[];
+}
+
+const MAX_ITEMS = 10;
+const MAX_RECENT = 5;
+
+export async function memberHome(db: Kysely<Database>, actor: Actor): Promise<MemberHome> {
+  const member = await db
+    .selectFrom('members')
+    .select('id')
+    .where('platform', '=', actor.platform)
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('user_id', '=', actor.userId)
+    .executeTakeFirst();
+  if (!member) return { openItems: [], recent: [] };
+
+  const [items, debriefs] = await Promise.all([
+    db
+      .selectFrom('action_items')
+      .select(['text', 'due_date'])
+      .where('member_id', '=', member.id)
+      .where('status', '=', 'open')
+      .orderBy('due_date', (ob) => ob.asc().nullsLast())
+      .orderBy('created_at', 'desc')
+      .limit(MAX_ITEMS)
+      .execute(),
+    db
+      .selectFrom('debriefs')
+      .select(['company', 'role', 'outcome', 'interview_date', 'created_at'])
+      .where('member_id', '=', member.id)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(MAX_RECENT)
+      .execute(),
+  ]);
+  const outcomeLabel = (id: string) => outcomes.find((o) => o.id === id)?.label ?? id;
+  return {
+    openItems: items.map((i) => ({ text: i.text, due: i.due_date })),
+    recent: debriefs.map((d) => ({
+      company: d.company,
+      role: d.role,
+      outcome: outcomeLabel(d.outcome),
+      date: d.interview_date ?? d.created_at.toISOString().slice(0, 10),
+    })),
+  };
+}
