@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import type { DatabaseHandle } from '../src/db/connect.js';
+import type { TurnInput } from '../src/engine/types.js';
+import { fmt, latencies, pool, report, rssSampler, silent } from './lib.js';
+
+/**
+ * Benchmark 1: whole debriefs through the real engine, N members at once, against the floor: a bare
+ * `pg` client doing, at the same concurrency and pool size, the least durable work a turn needs (one
+ * transaction inserting one answer row and updating one conversation row).
+ */
+
+/** A rejected-path debrief, typed as a person would (numbers for choices). 18 turns. */
+export const SCRIPT: TurnInput[] = [
+  { kind: 'command', args: '' },
+  ...['Acme', 'Product designer', '3', 'yesterday', '1', '3', '1, 5', 'My portfolio walkthrough', '2, 3', 'Be more concise',
+    '3', 'yes', '2', 'no', 'Sam, the hiring manager', 'Practise salary answers', 'next friday'].map(
+    (text): TurnInput => ({ kind: 'text', text }),
+  ),
+];
+
+export interface EngineRun {
+  turns: number;
+  seconds: number;
+  turnsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  peakRssMb: number;
+}
+
+export async function runEngine(database: DatabaseHandle, members: number, debriefs: number, platform: string): Promise<EngineRun> {
+  const app = await createApp(loadConfig({ LOG_LEVEL: 'silent' }), silent, { database });
+  const perMember = Math.ceil(debriefs / members);
+  const times: number[] = [];
+  const rss = rssSampler();
+  const started = performance.now();
+  await pool(members, members, async (m) => {
+    const user = `bench-${platform}-${m}-${randomUUID().slice(0, 8)}`;
+    for (let d = 0; d < perMember && m * perMember + d < debriefs; d++) {
+      for (const [i, input] of SCRIPT.entries()) {
+        const t = performance.now();
+        const result = await app.engine.handle({ platform, workspaceId: 'TBENCH', userId: user, eventId: `${user}-${d}-${i}`, input });
+        times.push(performance.now() - t);
+        if (result.replies.length === 0) throw new Error('a turn without replies');
+      }
+    }
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const peakRssMb = rss.stop();
+  const completed = await database.db.selectFrom('debriefs').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  if (Number(completed.n) !== debriefs) throw new Error(`expected ${debriefs} debriefs stored, found ${completed.n}`);
+  return { turns: times.length, seconds, turnsPerSecond: times.length / seconds, ...latencies(times), peakRssMb };
+}
+
+/** The floor: BEGIN; INSERT answer; UPDATE conversation; COMMIT, per simulated turn. */
+export async function runFloor(pgPool: pg.Pool, workers: number, turns: number): Promise<{ turnsPerSecond: number; p50: number; p99: number }> {
+  const ids: string[] = [];
+  for (let w = 0; w < workers; w++) {
+    const member = randomUUID();
+    const conv = randomUUID();
+    await pgPool.query(`insert into members (id, platform, workspace_id, user_id) values ($1, 'floor', 'F', $2)`, [member, `floor-${member}`]);
+    await pgPool.query(`insert into conversations (id, member_id, flow, status, step, state) values ($1, $2, 'debrief', 'active', 'company', '{}')`, [conv, member]);
+    ids.push(conv);
+  }
+  const perWorker = Math.ceil(turns / workers);
+  const times: number[] = [];
+  const started = performance.now();
+  await pool(workers, workers, async (w) => {
+    for (let i = 0; i < perWorker; i++) {
+      const t = performance.now();
+      const client = await pgPool.connect();
+      try {
+        await client.query('begin');
+        await client.query(`insert into answers (conversation_id, step, value, inbound_id) values ($1, 'company', '"Acme"', $2)`, [ids[w], `f-${w}-${i}`]);
+        await client.query(`update conversations set seq = seq + 1, updated_at = now() where id = $1`, [ids[w]]);
+        await client.query('commit');
+      } finally {
+        client.release();
+      }
+      times.push(performance.now() - t);
+    }
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const l = latencies(times);
+  return { turnsPerSecond: times.length / seconds, p50: l.p50, p99: l.p99 };
+}
+
+export function printEngine(label: string, e: EngineRun, floor: { turnsPerSecond: number; p50: number; p99: number }, targets: boolean) {
+  console.log(`\n${label}: ${e.turns} turns in ${fmt(e.seconds)} s`);
+  report([
+    { figure: 'engine turns per second', value: e.turnsPerSecond, unit: '/s' },
+    { figure: 'engine p50 per turn', value: e.p50, unit: ' ms' },
+    { figure: 'engine p95 per turn', value: e.p95, unit: ' ms' },
+    { figure: 'engine p99 per turn', value: e.p99, unit: ' ms', ...(targets ? { target: 50, better: 'lower' as const } : {}) },
+    { figure: 'peak RSS', value: e.peakRssMb, unit: ' MB' },
+    { figure: 'floor turns per second (bare pg)', value: floor.turnsPerSecond, unit: '/s' },
+    { figure: 'floor p50 / p99', value: floor.p50, unit: ` ms / ${fmt(floor.p99, 2)} ms` },
+    { figure: 'ratio engine/floor (throughput)', value: e.turnsPerSecond / floor.turnsPerSecond, unit: '', ...(targets ? { target: 0.7, better: 'higher' as const } : {}) },
+  ]);
+}

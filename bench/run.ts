@@ -1,0 +1,57 @@
+import pg from 'pg';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { printEngine, runEngine, runFloor } from './engine-throughput.js';
+import { fanoutBench } from './fanout.js';
+import { arg, baseUrl, benchPglite, benchPostgres } from './lib.js';
+import { memoryBench } from './memory.js';
+import { slackEdgeBench } from './slack-edge.js';
+
+/**
+ * `npm run bench`: every benchmark in one run, each printing its figures and its ratio to target.
+ * Options: --members 200 --debriefs 2000 --pool 20 --pglite-debriefs 200 --slack-rate 100
+ * --slack-seconds 10 --fanout-members 10000 --fanout-rate 1000 --only engine,slack,memory,fanout
+ */
+async function main() {
+  const only = (process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'engine,slack,memory,fanout').split(',');
+  console.log(`debrief benchmarks  node ${process.version}  ${new Date().toISOString()}`);
+  console.log(`command: npm run bench --${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`);
+  console.log(`postgres: ${new URL(baseUrl()).host}`);
+
+  if (only.includes('engine')) {
+    const members = arg('members', 200);
+    const debriefs = arg('debriefs', 2000);
+    const poolSize = arg('pool', 20);
+    const pgDb = await benchPostgres(poolSize);
+    try {
+      const engine = await runEngine(pgDb, members, debriefs, 'bench');
+      const floorPool = new pg.Pool({ connectionString: pgDb.url, max: poolSize });
+      const floor = await runFloor(floorPool, members, engine.turns);
+      await floorPool.end();
+      printEngine(`1. Engine on Postgres: ${members} members at once, ${debriefs} debriefs, pool ${poolSize}`, engine, floor, true);
+    } finally {
+      await pgDb.close();
+    }
+    const liteDebriefs = arg('pglite-debriefs', 200);
+    const lite = await benchPglite();
+    try {
+      const engine = await runEngine(lite, members, liteDebriefs, 'bench');
+      const floorPool = new pg.Pool(createPgConfig(lite.pglite));
+      const floor = await runFloor(floorPool, members, engine.turns);
+      await floorPool.end();
+      printEngine(`1b. Engine on embedded PGlite: ${members} members at once, ${liteDebriefs} debriefs`, engine, floor, false);
+    } finally {
+      await lite.close();
+    }
+  }
+  if (only.includes('slack')) await slackEdgeBench();
+  if (only.includes('memory')) await memoryBench();
+  if (only.includes('fanout')) await fanoutBench();
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
