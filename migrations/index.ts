@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as initialSchema from './2026_11_27_2100_initial_schema.js';
 import * as scheduler from './2026_11_27_2300_scheduler.js';
+import * as digest from './2026_11_27_2330_digest.js';
 
 /**
  * Every migration, by name, in order. A static list rather than a folder scan so that it works the
@@ -9,4 +10,5 @@ import * as scheduler from './2026_11_27_2300_scheduler.js';
 export const migrations: Record<string, Migration> = {
   '2026_11_27_2100_initial_schema': initialSchema,
   '2026_11_27_2300_scheduler': scheduler,
+  '2026_11_27_2330_digest': digest,
 };

@@ -81,6 +81,12 @@ const schema = z.object({
     .default('you'),
 
   CHECKIN_CRON: z.string().trim().default('0 10 * * 1'),
+  DIGEST_CRON: z.string().trim().default('0 9 1 * *'),
+  DIGEST_MIN_MEMBERS: z.coerce
+    .number({ error: 'must be a whole number of members' })
+    .int({ error: 'must be a whole number of members' })
+    .min(2, { error: 'must be at least 2: a digest of one person is about that person' })
+    .default(5),
   SCHEDULE_GRACE_MINUTES: positiveNumber('minutes').default(180),
   COMMUNITY_PLATFORM: z.preprocess(
     (v) => (v === '' ? undefined : v),
@@ -132,6 +138,10 @@ export interface SchedulerConfig {
   checkinCron: string;
   /** A slot missed while the bot was down is still sent if it is at most this old. */
   graceMs: number;
+  /** When the monthly community digest posts, in the community schedule's time zone. */
+  digestCron: string;
+  /** Fewer members with a debrief that month than this, and the digest says nothing at all. */
+  digestMinMembers: number;
   /** A community schedule to create if the workspace has none (single-community set-ups). */
   defaultCommunity:
     | { platform: 'slack' | 'discord'; workspaceId: string; channelId: string; cron: string; timeZone: string }
@@ -168,6 +178,8 @@ function crossCheck(env: Env): string[] {
   }
   const cron = checkCron(env.CHECKIN_CRON);
   if (!cron.ok) problems.push(`CHECKIN_CRON ${cron.message}`);
+  const digest = checkCron(env.DIGEST_CRON);
+  if (!digest.ok) problems.push(`DIGEST_CRON ${digest.message}`);
   const community = [env.COMMUNITY_PLATFORM, env.COMMUNITY_WORKSPACE_ID, env.COMMUNITY_CHANNEL_ID];
   if (community.some(Boolean) && !community.every(Boolean))
     problems.push('COMMUNITY_PLATFORM, COMMUNITY_WORKSPACE_ID and COMMUNITY_CHANNEL_ID go together: set all three or none');
@@ -207,6 +219,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     scheduler: {
       checkinCron: e.CHECKIN_CRON,
       graceMs: e.SCHEDULE_GRACE_MINUTES * 60_000,
+      digestCron: e.DIGEST_CRON,
+      digestMinMembers: e.DIGEST_MIN_MEMBERS,
       defaultCommunity:
         e.COMMUNITY_PLATFORM && e.COMMUNITY_WORKSPACE_ID && e.COMMUNITY_CHANNEL_ID
           ? {

@@ -106,6 +106,8 @@ export interface SchedulesTable {
   time_zone: string;
   enabled: Generated<boolean>;
   next_run_at: Date;
+  /** The next monthly digest slot (UTC); null until the first tick after the digest existed. */
+  next_digest_at: Date | null;
   updated_by: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -116,6 +118,16 @@ export interface ScheduleRunsTable {
   slot: Date;
   status: RunStatus;
   prompt_id: string | null;
+  claimed_by: string;
+  claimed_at: Date;
+}
+
+export interface DigestRunsTable {
+  schedule_id: string;
+  slot: Date;
+  status: RunStatus | 'too_small';
+  /** Members with a debrief in the month: the group size the minimum was checked against. */
+  members: number;
   claimed_by: string;
   claimed_at: Date;
 }
@@ -152,6 +164,7 @@ export interface OutboxTable {
 export interface Database {
   schedules: SchedulesTable;
   schedule_runs: ScheduleRunsTable;
+  digest_runs: DigestRunsTable;
   checkin_runs: CheckinRunsTable;
   outbox: OutboxTable;
   members: MembersTable;

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, Schedule } from '../db/types.js';
 import type { Reply } from '../engine/types.js';
 import { promptText } from '../flows/reflection-prompts.js';
+import { digestFigures, digestReply } from '../insights/digest.js';
 import { latestSlot, nextSlot } from './cron.js';
 import { enqueue } from './outbox.js';
 import { nextPromptId } from './rotation.js';
@@ -187,4 +188,69 @@ export function checkinInvite(): Reply {
     promptRef: 'none',
     expectsText: false,
   };
+}
+
+export interface DigestOptions extends DueOptions {
+  digestCron: string;
+  minMembers: number;
+}
+
+/**
+ * The monthly digest of each community schedule: claimed per (schedule, slot) like the prompts, over
+ * the month since the previous slot. A group below the minimum is recorded as too small and gets
+ * nothing at all.
+ */
+export async function runDueDigests(db: Kysely<Database>, opts: DigestOptions): Promise<DueCounts> {
+  const counts: DueCounts = { queued: 0, skipped: 0 };
+  await db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom('schedules')
+      .selectAll()
+      .where('enabled', '=', true)
+      .where((eb) => eb.or([eb('next_digest_at', 'is', null), eb('next_digest_at', '<=', opts.now)]))
+      .orderBy('next_digest_at')
+      .limit(opts.batch ?? 50)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    for (const s of due) {
+      const next = nextSlot(opts.digestCron, s.time_zone, opts.now);
+      if (s.next_digest_at) {
+        const slot = latestSlot(opts.digestCron, s.time_zone, opts.now);
+        if (slot >= s.next_digest_at) {
+          const inTime = opts.now.getTime() - slot.getTime() <= opts.graceMs;
+          const from = latestSlot(opts.digestCron, s.time_zone, new Date(slot.getTime() - 1));
+          const { members, figures } = inTime
+            ? await digestFigures(trx, { platform: s.platform, workspaceId: s.workspace_id }, from, slot, opts.minMembers)
+            : { members: 0, figures: undefined };
+          const status = !inTime ? 'skipped' : figures ? 'queued' : 'too_small';
+          const claimed = await trx
+            .insertInto('digest_runs')
+            .values({ schedule_id: s.id, slot, status, members, claimed_by: opts.instanceId, claimed_at: opts.now })
+            .onConflict((oc) => oc.doNothing())
+            .returning('slot')
+            .executeTakeFirst();
+          if (claimed && figures) {
+            const month = from.toLocaleString('en-GB', { month: 'long', timeZone: s.time_zone });
+            await enqueue(
+              trx,
+              {
+                dedupeKey: `digest:${s.id}:${slot.toISOString()}`,
+                platform: s.platform,
+                workspaceId: s.workspace_id,
+                target: { kind: 'channel', id: s.channel_id },
+                replies: [digestReply(figures, month)],
+                notBefore: slot,
+                scheduleId: s.id,
+              },
+              opts.now,
+            );
+            counts.queued++;
+          } else if (claimed) counts.skipped++;
+        }
+      }
+      await trx.updateTable('schedules').set({ next_digest_at: next }).where('id', '=', s.id).execute();
+    }
+  });
+  return counts;
 }

@@ -5,7 +5,7 @@ import type { SchedulerConfig } from '../config.js';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
 import { upsertSchedule } from './admin-command.js';
-import { runDueCheckins, runDueSchedules } from './due-runs.js';
+import { runDueCheckins, runDueDigests, runDueSchedules } from './due-runs.js';
 import type { Deliverer } from './outbox.js';
 import { drainOnce } from './worker.js';
 
@@ -43,8 +43,13 @@ export async function startScheduler(opts: {
     const options = { now: clock(), instanceId, graceMs: opts.config.graceMs, checkinCron: opts.config.checkinCron };
     const prompts = await runDueSchedules(opts.db, options);
     const checkins = await runDueCheckins(opts.db, options);
-    if (prompts.queued + prompts.skipped + checkins.queued + checkins.skipped > 0)
-      log.info({ prompts, checkins, ms: Math.round(performance.now() - started) }, 'scheduled messages queued');
+    const digests = await runDueDigests(opts.db, {
+      ...options,
+      digestCron: opts.config.digestCron,
+      minMembers: opts.config.digestMinMembers,
+    });
+    if ([prompts, checkins, digests].some((c) => c.queued + c.skipped > 0))
+      log.info({ prompts, checkins, digests, ms: Math.round(performance.now() - started) }, 'scheduled messages queued');
   };
   const drain = async () => {
     if (opts.deliverers.size === 0) return;

@@ -6,8 +6,8 @@ import { migrations } from '../../migrations/index.js';
 import { freshDatabase, silentLogger, type TestDatabase } from '../helpers/fresh-db.js';
 
 const expectedTables = [
-  'action_items', 'answers', 'checkin_runs', 'conversations', 'debriefs', 'inbound_events', 'members', 'outbox',
-  'schedule_runs', 'schedules',
+  'action_items', 'answers', 'checkin_runs', 'conversations', 'debriefs', 'digest_runs', 'inbound_events', 'members',
+  'outbox', 'schedule_runs', 'schedules',
 ];
 
 describe('migrations', () => {
