@@ -4,6 +4,7 @@ import { StartupError } from '../../src/startup-error.js';
 import type { RunningAdapter } from '../types.js';
 import { onInteraction } from './interactions.js';
 import { onMessage } from './messages.js';
+import { discordDeliverer } from './outbox-deliverer.js';
 import { errorIds, type HandlerContext } from './turns.js';
 
 export interface DiscordOptions {
@@ -16,8 +17,9 @@ export interface DiscordOptions {
 }
 
 /**
- * The Discord edge: a discord.js client that takes DMs and `/debrief`, hands each to the engine,
- * and renders the replies. It keeps nothing in memory between events (the engine's database holds
+ * The Discord edge: a discord.js client that takes DMs, `/debrief` and clicks, hands each to the
+ * engine, and renders the replies; and a deliverer that posts the scheduler's weekly prompts and
+ * check-ins. It keeps nothing in memory between events (the engine's database holds
  * the conversation), so it runs as well under discord.js sharding as in one process.
  */
 export async function startDiscord(app: App, _argv: readonly string[], opts: DiscordOptions = {}): Promise<RunningAdapter> {
@@ -80,8 +82,13 @@ export async function startDiscord(app: App, _argv: readonly string[], opts: Dis
     'discord connected',
   );
 
+  // The scheduler's posts go through a REST client of their own, which hands rate limits back to the
+  // outbox; the client above keeps waiting them out for the replies people are waiting for.
+  const deliverer = discordDeliverer({ token: discord.token, ...(discord.apiUrl ? { apiUrl: discord.apiUrl } : {}), logger: log });
+
   return {
     name: 'discord',
+    deliverer,
     async stop() {
       // Let turns in flight post their replies, then close the gateway connection.
       let timer: NodeJS.Timeout | undefined;
@@ -90,6 +97,7 @@ export async function startDiscord(app: App, _argv: readonly string[], opts: Dis
         new Promise((r) => (timer = setTimeout(r, opts.drainTimeoutMs ?? 5000))),
       ]);
       clearTimeout(timer);
+      deliverer.close();
       await client.destroy();
       log.info('discord stopped');
     },

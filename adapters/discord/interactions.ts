@@ -1,13 +1,25 @@
 import {
   MessageFlags,
+  PermissionFlagsBits,
+  type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
   type StringSelectMenuInteraction,
   type User,
 } from 'discord.js';
-import type { TurnResult } from '../../src/engine/types.js';
-import { ACTION_OPTION, choiceTurn, commandTurn, decodeCustomId } from './parse.js';
+import type { Reply, TurnResult } from '../../src/engine/types.js';
+import { suggestActions } from './commands.js';
+import {
+  ACTION_OPTION,
+  SHARED_OWNER,
+  choiceTurn,
+  commandTurn,
+  decodeCustomId,
+  normalizeAction,
+  type ButtonRef,
+  type TurnContext,
+} from './parse.js';
 import { answeredMessage, plainText, renderReply } from './render.js';
 import {
   ALREADY_ACKNOWLEDGED,
@@ -27,6 +39,7 @@ const UNKNOWN_BUTTON = "That button doesn't work any more, so nothing changed. S
 
 export async function onInteraction(ctx: HandlerContext, i: Interaction): Promise<void> {
   if (i.isChatInputCommand()) return onCommand(ctx, i);
+  if (i.isAutocomplete()) return onAutocomplete(ctx, i);
   if (i.isButton() || i.isStringSelectMenu()) return onComponent(ctx, i);
 }
 
@@ -55,7 +68,23 @@ async function onCommand(ctx: HandlerContext, i: ChatInputCommandInteraction): P
     await answer(ctx, i, 'reply', () => i.reply({ content: "I don't know that command. Try `/debrief`.", flags: MessageFlags.Ephemeral }));
     return;
   }
-  const turn = commandTurn(ctx.applicationId, i.id, i.user.id, i.options.getString(ACTION_OPTION));
+  const context = guildContext(i);
+  const { action, unknownChannel } = normalizeAction(
+    i.options.getString(ACTION_OPTION),
+    (name) => i.guild?.channels.cache.find((c) => c.name === name)?.id,
+  );
+  if (unknownChannel && i.inGuild()) {
+    // The channel was typed as text, not picked: Discord only tells us which channel when it is picked.
+    await answer(ctx, i, 'reply', () =>
+      i.reply({
+        content: `I can't find the channel ${unknownChannel.slice(0, 100)}. Type \`#\` and pick the channel from the list Discord shows, so that it becomes a link, then send the command again.`,
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: { parse: [] },
+      }),
+    );
+    return;
+  }
+  const turn = commandTurn(ctx.applicationId, i.id, i.user.id, action, context);
 
   if (i.inGuild()) {
     // In a server the answer is private and the conversation moves to a DM: opening the DM and
@@ -66,23 +95,7 @@ async function onCommand(ctx: HandlerContext, i: ChatInputCommandInteraction): P
       await answer(ctx, i, 'editReply', () => i.editReply({ content: APOLOGY }));
       return;
     }
-    let dm: Sendable;
-    try {
-      dm = await dmChannel(i.user);
-      await sendReplies(dm, result.replies, i.user.id, i.id);
-    } catch (err) {
-      const closed = discordCode(err) === CANNOT_DM;
-      if (closed) ctx.log.info({ event: i.id, user: i.user.id }, 'DMs closed; explained in the server');
-      else ctx.log.error({ event: i.id, user: i.user.id, err: errorIds(err) }, 'could not send the DM');
-      // The turn is saved either way; `/debrief` again picks up where it stands.
-      await answer(ctx, i, 'editReply', () =>
-        i.editReply({ content: closed ? DMS_CLOSED_HELP : "Sorry, I couldn't reach your DMs just now. Please run `/debrief` again." }),
-      );
-      return;
-    }
-    await answer(ctx, i, 'editReply', () =>
-      i.editReply({ content: `I've sent you a direct message; let's carry on there: https://discord.com/channels/@me/${dm.id}` }),
-    );
+    await continueInDm(ctx, i, result.replies);
     return;
   }
 
@@ -119,6 +132,7 @@ function pickedLabels(i: ComponentInteraction): string[] {
 
 async function onComponent(ctx: HandlerContext, i: ComponentInteraction): Promise<void> {
   const ref = decodeCustomId(i.customId);
+  if (ref?.owner === SHARED_OWNER) return onSharedComponent(ctx, i, ref);
   if (!ref || ref.owner !== i.user.id) {
     // Someone else's button (a message shown to another person) never reaches the engine.
     ctx.log.info({ event: i.id, user: i.user.id, foreign: Boolean(ref) }, 'click turned away');
@@ -126,7 +140,7 @@ async function onComponent(ctx: HandlerContext, i: ComponentInteraction): Promis
     return;
   }
   const values = i.isStringSelectMenu() ? i.values : [];
-  const turn = choiceTurn(ctx.applicationId, i.id, i.user.id, ref, values);
+  const turn = choiceTurn(ctx.applicationId, i.id, i.user.id, ref, values, guildContext(i));
   const { result, deferred } = await runTurn(ctx, turn, () => i.deferUpdate());
   const privately = async (content: string) =>
     answer(ctx, i, 'ephemeral', () =>
@@ -160,4 +174,79 @@ async function showAnswered(
   await answer(ctx, i, 'update', () =>
     deferred ? i.editReply({ ...updated, allowedMentions: { parse: [] } }) : i.update({ ...updated, allowedMentions: { parse: [] } }),
   );
+}
+
+/**
+ * What the server vouches for, for a command typed (or a button clicked) in it: whether the member
+ * may manage the server (Manage Server, or Administrator, which implies it), the channel, and the
+ * server itself, under which the community's schedule is kept. Nothing in a DM: there the member
+ * is only themselves.
+ */
+export function guildContext(i: Interaction): TurnContext | undefined {
+  if (!i.inGuild()) return undefined;
+  return {
+    isAdmin: i.memberPermissions.any([PermissionFlagsBits.ManageGuild, PermissionFlagsBits.Administrator]),
+    ...(i.channelId ? { channelId: i.channelId } : {}),
+    communityId: i.guildId,
+  };
+}
+
+/**
+ * Posts the replies in the member's DM and says so privately where they asked (a command or a click
+ * in a server, already deferred ephemerally). If their DMs are closed, they are told how to open them.
+ */
+async function continueInDm(
+  ctx: HandlerContext,
+  i: ChatInputCommandInteraction | ComponentInteraction,
+  replies: readonly Reply[],
+): Promise<void> {
+  let dm: Sendable;
+  try {
+    dm = await dmChannel(i.user);
+    await sendReplies(dm, replies, i.user.id, i.id);
+  } catch (err) {
+    const closed = discordCode(err) === CANNOT_DM;
+    if (closed) ctx.log.info({ event: i.id, user: i.user.id }, 'DMs closed; explained in the server');
+    else ctx.log.error({ event: i.id, user: i.user.id, err: errorIds(err) }, 'could not send the DM');
+    // The turn is saved either way; `/debrief` again picks up where it stands.
+    await answer(ctx, i, 'editReply', () =>
+      i.editReply({ content: closed ? DMS_CLOSED_HELP : "Sorry, I couldn't reach your DMs just now. Please run `/debrief` again." }),
+    );
+    return;
+  }
+  await answer(ctx, i, 'editReply', () =>
+    i.editReply({ content: `I've sent you a direct message; let's carry on there: https://discord.com/channels/@me/${dm.id}` }),
+  );
+}
+
+/**
+ * A click on a message many people see (the weekly prompt in a channel). Whoever clicks gets their
+ * own reflection or debrief in a DM, and a private note here. The message itself is never updated and
+ * its buttons stay as they are: the next member needs them too. So the interaction is answered with a
+ * new ephemeral message (deferReply), never with an update.
+ */
+async function onSharedComponent(ctx: HandlerContext, i: ComponentInteraction, ref: ButtonRef): Promise<void> {
+  await answer(ctx, i, 'deferReply', () => i.deferReply({ flags: MessageFlags.Ephemeral }));
+  const values = i.isStringSelectMenu() ? i.values : [];
+  const { result } = await runTurn(ctx, choiceTurn(ctx.applicationId, i.id, i.user.id, ref, values, guildContext(i)));
+  if (!result) {
+    await answer(ctx, i, 'editReply', () => i.editReply({ content: APOLOGY }));
+    return;
+  }
+  if (result.click?.status === 'rejected') {
+    await answer(ctx, i, 'editReply', () => i.editReply({ content: plainText(result.replies) }));
+    return;
+  }
+  await continueInDm(ctx, i, result.replies);
+}
+
+/** Suggestions for the `action` option as the member types; must answer within 3 s, so no database. */
+async function onAutocomplete(ctx: HandlerContext, i: AutocompleteInteraction): Promise<void> {
+  const focused = i.options.getFocused(true);
+  if (i.commandName !== 'debrief' || focused.name !== ACTION_OPTION) {
+    await answer(ctx, i, 'autocomplete', () => i.respond([]));
+    return;
+  }
+  const admin = guildContext(i)?.isAdmin ?? false;
+  await answer(ctx, i, 'autocomplete', () => i.respond(suggestActions(String(focused.value), { admin })));
 }

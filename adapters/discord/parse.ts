@@ -1,5 +1,8 @@
 import type { Actor, InboundTurn, TurnInput } from '../../src/engine/types.js';
 
+/** What a server vouches for about whoever typed a command or clicked a button there. */
+export type TurnContext = NonNullable<InboundTurn['context']>;
+
 /**
  * Discord events as engine turns. Pure functions over the few fields they need, so the rules (which
  * messages count, what a button carries) can be read and tested without a client.
@@ -48,9 +51,48 @@ export function messageTurn(applicationId: string, m: MessageLike): InboundTurn 
 }
 
 /** `/debrief` with no option starts or resumes; 'start' means the same to the engine. */
-export function commandTurn(applicationId: string, interactionId: string, userId: string, action: string | null): InboundTurn {
+export function commandTurn(
+  applicationId: string,
+  interactionId: string,
+  userId: string,
+  action: string | null,
+  context?: TurnContext,
+): InboundTurn {
   const args = (action ?? '').trim();
-  return { ...actorOf(applicationId, userId), eventId: interactionId, input: { kind: 'command', args: args === 'start' ? '' : args } };
+  return {
+    ...actorOf(applicationId, userId),
+    eventId: interactionId,
+    input: { kind: 'command', args: args === 'start' ? '' : args },
+    ...(context ? { context } : {}),
+  };
+}
+
+const SNOWFLAKE = /^\d{15,21}$/;
+
+/**
+ * The `action` text as the engine should read it. When a member types `#jobs` into a string option
+ * and picks the channel, Discord's client puts the mention, `<#123…>`, in the value, as in a message;
+ * the client can also drop the space after a mention (discord-api-docs#3748). For
+ * `admin schedule`, a bare channel id (Copy Channel ID) and a `#name` left unlinked are turned into
+ * that mention too; a `#name` that names no channel we know comes back as `unknownChannel`.
+ */
+export function normalizeAction(
+  action: string | null,
+  channelByName: (name: string) => string | undefined = () => undefined,
+): { action: string | null; unknownChannel?: string } {
+  if (action === null) return { action };
+  let text = action.replace(/<#(\d{15,21})>(?=\S)/g, '<#$1> ');
+  const m = /^(\s*admin\s+schedule\s+)(\S+)(.*)$/is.exec(text);
+  if (m) {
+    const [, head, first, rest] = m as unknown as [string, string, string, string];
+    if (SNOWFLAKE.test(first)) text = `${head}<#${first}>${rest}`;
+    else if (/^#[^\s#<>]+$/.test(first)) {
+      const id = channelByName(first.slice(1));
+      if (!id) return { action: text, unknownChannel: first };
+      text = `${head}<#${id}>${rest}`;
+    }
+  }
+  return { action: text };
 }
 
 /**
@@ -60,6 +102,9 @@ export function commandTurn(applicationId: string, interactionId: string, userId
  */
 const PREFIX = 'd';
 export const CUSTOM_ID_MAX = 100;
+/** The owner of a button on a message many people see (the weekly prompt in a channel): anyone may
+ *  click it, and each click starts that member's own conversation in a DM. */
+export const SHARED_OWNER = '*';
 
 export interface ButtonRef {
   owner: string;
@@ -78,7 +123,7 @@ export function decodeCustomId(customId: string): ButtonRef | null {
   const parts = customId.split('|');
   if (parts.length !== 4 || parts[0] !== PREFIX) return null;
   const [, owner, promptRef, choiceId] = parts as [string, string, string, string];
-  if (!/^\d{1,21}$/.test(owner) || promptRef === '') return null;
+  if ((!/^\d{1,21}$/.test(owner) && owner !== SHARED_OWNER) || promptRef === '') return null;
   return { owner, promptRef, choiceId };
 }
 
@@ -89,7 +134,13 @@ export function choiceTurn(
   userId: string,
   ref: ButtonRef,
   values: readonly string[] | undefined,
+  context?: TurnContext,
 ): InboundTurn {
   const choiceIds = ref.choiceId === '' ? [...(values ?? [])] : [ref.choiceId];
-  return { ...actorOf(applicationId, userId), eventId: interactionId, input: { kind: 'choice', promptRef: ref.promptRef, choiceIds } };
+  return {
+    ...actorOf(applicationId, userId),
+    eventId: interactionId,
+    input: { kind: 'choice', promptRef: ref.promptRef, choiceIds },
+    ...(context ? { context } : {}),
+  };
 }

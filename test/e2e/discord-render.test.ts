@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { choiceTurn, commandTurn, decodeCustomId, encodeCustomId, messageTurn } from '../../adapters/discord/parse.js';
+import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
+import { classify } from '../../adapters/discord/outbox-deliverer.js';
+import { SHARED_OWNER, choiceTurn, commandTurn, decodeCustomId, encodeCustomId, messageTurn, normalizeAction } from '../../adapters/discord/parse.js';
 import { answeredMessage, markup, renderReply, splitContent } from '../../adapters/discord/render.js';
 import { nonceFor } from '../../adapters/discord/send.js';
 import * as fx from '../fixtures/discord/replies.js';
@@ -78,6 +80,43 @@ describe('parsing Discord events', () => {
     expect(decodeCustomId(id)).toEqual({ owner: '12345678901234567890', promptRef: fx.promptRef, choiceId: 'company_research' });
     expect(decodeCustomId('something-else')).toBeNull();
     expect(() => encodeCustomId({ owner: OWNER, promptRef: 'a|b', choiceId: 'x' })).toThrow();
+    // A button on a message many people see (the weekly prompt) is anyone's.
+    const shared = encodeCustomId({ owner: SHARED_OWNER, promptRef: 'none', choiceId: 'start:reflection:p07' });
+    expect(decodeCustomId(shared)).toEqual({ owner: SHARED_OWNER, promptRef: 'none', choiceId: 'start:reflection:p07' });
+    expect(decodeCustomId('d|someone|none|start:debrief')).toBeNull();
+  });
+
+  test('a channel in `admin schedule` reaches the engine as <#id>, however it was typed', () => {
+    const id = '1234567890123456789';
+    const byName = (name: string) => (name === 'jobs' ? id : undefined);
+    const want = `admin schedule <#${id}> "0 9 * * 1" Europe/London`;
+    expect(normalizeAction(`admin schedule <#${id}> "0 9 * * 1" Europe/London`, byName)).toEqual({ action: want });
+    expect(normalizeAction(`admin schedule <#${id}>"0 9 * * 1" Europe/London`, byName)).toEqual({ action: want });
+    expect(normalizeAction(`admin schedule ${id} "0 9 * * 1" Europe/London`, byName)).toEqual({ action: want });
+    expect(normalizeAction('admin schedule #jobs "0 9 * * 1" Europe/London', byName)).toEqual({ action: want });
+    expect(normalizeAction('admin schedule #nowhere "0 9 * * 1" UTC', byName)).toMatchObject({ unknownChannel: '#nowhere' });
+    // No channel: the engine uses the one the command was typed in.
+    expect(normalizeAction('admin schedule "0 9 * * 1" UTC', byName)).toEqual({ action: 'admin schedule "0 9 * * 1" UTC' });
+    expect(normalizeAction('history')).toEqual({ action: 'history' });
+    expect(normalizeAction(null)).toEqual({ action: null });
+  });
+
+  test('Discord errors become outbox outcomes', () => {
+    const api = (status: number, code: number) => new DiscordAPIError({ code, message: 'x' }, code, status, 'POST', '/x', { body: undefined, files: undefined });
+    expect(classify(api(404, 10003))).toEqual({ status: 'failed', reason: '10003 Unknown Channel' });
+    expect(classify(api(403, 50001))).toEqual({ status: 'failed', reason: '50001 Missing Access' });
+    expect(classify(api(403, 50013))).toEqual({ status: 'failed', reason: '50013 Missing Permissions' });
+    expect(classify(api(400, 50007))).toEqual({ status: 'failed', reason: '50007 Cannot send messages to this user' });
+    expect(classify(api(404, 10013))).toEqual({ status: 'failed', reason: '10013 Unknown User' });
+    expect(classify(api(400, 50035))).toEqual({ status: 'failed', reason: '50035' });
+    expect(classify(api(401, 0))).toMatchObject({ status: 'retry', reason: 'http_401' });
+    expect(classify(new HTTPError(502, 'Bad Gateway', 'POST', '/x', { body: undefined, files: undefined }))).toEqual({ status: 'retry', reason: 'http_502' });
+    const limited = new RateLimitError({
+      timeToReset: 1500, limit: 5, method: 'POST', hash: 'h', url: '/x', route: '/channels/:id/messages', majorParameter: '1',
+      global: false, retryAfter: 1500, sublimitTimeout: 0, scope: 'user',
+    });
+    expect(classify(limited)).toEqual({ status: 'retry', reason: 'rate_limited', afterMs: 1500 });
+    expect(classify(Object.assign(new TypeError('fetch failed'), { cause: { code: 'UND_ERR_SOCKET' } }))).toEqual({ status: 'retry', reason: 'UND_ERR_SOCKET' });
   });
 
   test('only people in DMs are answered', () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { suggestActions } from '../../adapters/discord/commands.js';
 import { startDiscord } from '../../adapters/discord/index.js';
 import { registerCommands } from '../../adapters/discord/register-commands.js';
 import type { Engine } from '../../src/engine/engine.js';
@@ -132,9 +133,14 @@ describe('set-up', () => {
     ]);
     const [command] = puts[0]!.body;
     expect(command).toMatchObject({ name: 'debrief', type: 1, contexts: [0, 1], integration_types: [0] });
-    const values = command.options[0].choices.map((c: any) => c.value);
+    // Free text with suggestions, not fixed choices: Discord would refuse `admin schedule #jobs ...`
+    // typed into an option that has choices.
+    expect(command.options[0]).toMatchObject({ name: 'action', type: 3, required: false, autocomplete: true });
+    expect(command.options[0].choices).toBeUndefined();
+    const values = suggestActions('', { admin: false }).map((c) => c.value);
     expect(values).toEqual(expect.arrayContaining(['help', 'history', 'insights', 'checkins on', 'export', 'forget']));
-    expect(command.options[0].required).toBe(false);
+    expect(values.some((v) => v.startsWith('admin'))).toBe(false);
+    expect(suggestActions('check', { admin: true }).map((c) => c.value)).toEqual(['check', 'checkins on', 'checkins off']);
   });
 
   test('a rejected token is one clear start-up error', async () => {

@@ -71,6 +71,25 @@ const userJson = (u: FakeUser) => ({
   ...(u.bot ? { bot: true } : {}),
 });
 
+const P = { addReactions: 1n << 6n, viewChannel: 1n << 10n, sendMessages: 1n << 11n, embedLinks: 1n << 14n, attachFiles: 1n << 15n, readHistory: 1n << 16n, useCommands: 1n << 31n };
+/** A member's permissions in a channel, as Discord computes them into `member.permissions` of an interaction. */
+export const PERMISSIONS = {
+  member: (P.addReactions | P.viewChannel | P.sendMessages | P.embedLinks | P.attachFiles | P.readHistory | P.useCommands).toString(),
+  /** Manage Server (1 << 5) on top of a member's. */
+  manageGuild: (P.addReactions | P.viewChannel | P.sendMessages | P.embedLinks | P.attachFiles | P.readHistory | P.useCommands | (1n << 5n)).toString(),
+  /** Administrator (1 << 3) implies every other permission. */
+  administrator: (1n << 3n).toString(),
+} as const;
+
+/** Where a guild interaction happens and what the member may do there. */
+export interface GuildPlace {
+  guildId: string;
+  /** A channel made with `textChannel`; by default the guild's first one. */
+  channelId?: string;
+  /** Default: a member without Manage Server. */
+  permissions?: string;
+}
+
 export interface FakeDiscordOptions {
   token: string;
   applicationId: string;
@@ -93,6 +112,10 @@ export class FakeDiscord {
   private readonly blocked = new Set<string>();
   private readonly sessions = new Map<string, Session>();
   private rateLimits: { method: string; path: RegExp; times: number; retryAfter: number }[] = [];
+  private failures: { method: string; path: RegExp; times: number; status: number; code?: number; message: string; drop?: boolean }[] = [];
+  /** Guild text channels: id -> guild id and name. Their messages are in `messages` as DMs' are. */
+  private readonly textChannels = new Map<string, { guildId: string; name: string }>();
+  private readonly deniedChannels = new Map<string, { status: number; code: number; message: string }>();
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private port = 0;
@@ -170,6 +193,32 @@ export class FakeDiscord {
     this.rateLimits.push({ method, path, times: opts.times ?? 1, retryAfter: opts.retryAfterSeconds ?? 1 });
   }
 
+  /**
+   * The next `times` requests matching fail: with an HTTP status (a 5xx has no JSON body, as Discord's
+   * edge answers), or `drop`, which carries the request out (a message is stored) and then closes the
+   * connection without an answer, as when Discord posted but the response was lost.
+   */
+  failNext(method: string, path: RegExp, opts: { status?: number; code?: number; message?: string; drop?: boolean; times?: number } = {}): void {
+    this.failures.push({ method, path, times: opts.times ?? 1, status: opts.status ?? 500, message: opts.message ?? 'Internal Server Error', ...(opts.code !== undefined ? { code: opts.code } : {}), ...(opts.drop ? { drop: true } : {}) });
+  }
+
+  /** A text channel in a server the bot can post in (until `denyChannel`). */
+  textChannel(guildId: string, name = 'job-hunt', id = snowflake()): string {
+    this.textChannels.set(id, { guildId, name });
+    if (!this.messages.has(id)) this.messages.set(id, []);
+    return id;
+  }
+
+  /** Messages posted in a server channel, in order. */
+  channelMessages(channelId: string): Json[] {
+    return this.messages.get(channelId) ?? [];
+  }
+
+  /** Posting in this channel fails from now on, e.g. 403 / 50013 Missing Permissions. */
+  denyChannel(channelId: string, error: { status: number; code: number; message: string }): void {
+    this.deniedChannels.set(channelId, error);
+  }
+
   // ---- driving the client -------------------------------------------------------------------
 
   /** Sends a gateway dispatch on the session of shard 0 (DMs always go there). If the socket is down,
@@ -214,7 +263,8 @@ export class FakeDiscord {
     return record;
   }
 
-  private base(user: FakeUser, guildId: string | undefined): Json {
+  private base(user: FakeUser, place: GuildPlace | undefined): Json {
+    const guildId = place?.guildId;
     this.user(user);
     const id = snowflake();
     const common = {
@@ -239,7 +289,8 @@ export class FakeDiscord {
         authorizing_integration_owners: { '0': '0' },
       };
     }
-    const channelId = this.guildChannel(guildId);
+    const channelId = place?.channelId ?? this.guildChannel(guildId);
+    const channelName = this.textChannels.get(channelId)?.name ?? 'job-hunt';
     return {
       ...common,
       guild_id: guildId,
@@ -257,10 +308,10 @@ export class FakeDiscord {
         avatar: null,
         premium_since: null,
         communication_disabled_until: null,
-        permissions: '562949953421311',
+        permissions: place?.permissions ?? PERMISSIONS.member,
       },
       channel_id: channelId,
-      channel: { id: channelId, type: 0, guild_id: guildId, name: 'job-hunt', position: 0, flags: 0, parent_id: null, nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0, permissions: '562949953421311' },
+      channel: { id: channelId, type: 0, guild_id: guildId, name: channelName, position: 0, flags: 0, parent_id: null, nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0, permissions: '562949953421311' },
       context: 0,
       authorizing_integration_owners: { '0': guildId },
     };
@@ -268,14 +319,14 @@ export class FakeDiscord {
 
   private readonly guildChannels = new Map<string, string>();
   private guildChannel(guildId: string): string {
-    if (!this.guildChannels.has(guildId)) this.guildChannels.set(guildId, snowflake());
+    if (!this.guildChannels.has(guildId)) this.guildChannels.set(guildId, this.textChannel(guildId));
     return this.guildChannels.get(guildId)!;
   }
 
   /** `/debrief [action]` (INTERACTION_CREATE type 2), in a DM or, with guildId, in a server channel. */
-  slashCommand(user: FakeUser, opts: { action?: string; guildId?: string } = {}): InteractionRecord {
+  slashCommand(user: FakeUser, opts: { action?: string } & Partial<GuildPlace> = {}): InteractionRecord {
     const payload = {
-      ...this.base(user, opts.guildId),
+      ...this.base(user, placeOf(opts)),
       type: 2,
       data: {
         id: '1300000000000000001',
@@ -288,15 +339,33 @@ export class FakeDiscord {
     return this.newInteraction(payload);
   }
 
-  /** A click on a button (type 3, component_type 2) or a choice in a select menu (component_type 3). */
-  click(user: FakeUser, message: Json, customId: string, values?: string[]): InteractionRecord {
+  /** What the member has typed so far into `/debrief action:` (APPLICATION_COMMAND_AUTOCOMPLETE, type 4). */
+  autocomplete(user: FakeUser, typed: string, opts: Partial<GuildPlace> = {}): InteractionRecord {
     const payload = {
-      ...this.base(user, undefined),
+      ...this.base(user, placeOf(opts)),
+      type: 4,
+      data: {
+        id: '1300000000000000001',
+        name: 'debrief',
+        type: 1,
+        ...(opts.guildId ? { guild_id: opts.guildId } : {}),
+        options: [{ name: 'action', type: 3, value: typed, focused: true }],
+      },
+    };
+    return this.newInteraction(payload);
+  }
+
+  /** A click on a button (type 3, component_type 2) or a choice in a select menu (component_type 3),
+   *  where the message is: a DM, or a server channel (then `permissions` are the member's there). */
+  click(user: FakeUser, message: Json, customId: string, values?: string[], opts: { permissions?: string } = {}): InteractionRecord {
+    const guildId = this.textChannels.get(message.channel_id)?.guildId;
+    const payload = {
+      ...this.base(user, guildId ? { guildId, channelId: message.channel_id, ...opts } : undefined),
       type: 3,
       message,
       data: values ? { custom_id: customId, component_type: 3, values } : { custom_id: customId, component_type: 2 },
     };
-    // Discord sends the DM channel the message is in; a click is always where the message is.
+    // Discord sends the channel the message is in; a click is always where the message is.
     payload.channel_id = message.channel_id;
     payload.channel = { ...payload.channel, id: message.channel_id };
     return this.newInteraction(payload, message);
@@ -415,6 +484,28 @@ export class FakeDiscord {
       );
     }
 
+    const failure = this.failures.find((f) => f.method === method && f.path.test(path) && f.times > 0);
+    let dropped = false;
+    if (failure) {
+      failure.times--;
+      if (failure.drop) dropped = true;
+      else if (failure.code !== undefined) return reply(failure.status, { message: failure.message, code: failure.code });
+      else {
+        call.status = failure.status;
+        res.writeHead(failure.status, { 'content-type': 'text/plain' }).end(failure.message);
+        return;
+      }
+    }
+    if (dropped) {
+      // Carry the request out, then lose the answer: the socket closes before any response.
+      res.writeHead = (() => res) as never;
+      res.end = (() => {
+        call.status = -1;
+        req.socket.destroy();
+        return res;
+      }) as never;
+    }
+
     const botRoute = !path.startsWith('/interactions/') && !path.startsWith('/webhooks/');
     if (botRoute && req.headers.authorization !== `Bot ${this.opts.token}`) return reply(401, { message: '401: Unauthorized', code: 0 });
 
@@ -464,8 +555,11 @@ export class FakeDiscord {
 
   private createMessage(channelId: string, body: Json, files: RecordedCall['files'], call: RecordedCall, reply: (s: number, j?: Json) => void): void {
     const owner = [...this.dmChannels.entries()].find(([, id]) => id === channelId)?.[0];
-    if (!owner) return reply(404, { message: 'Unknown Channel', code: 10003 });
-    if (this.blocked.has(owner)) return reply(403, { message: 'Cannot send messages to this user', code: 50007 });
+    const guildChannel = this.textChannels.get(channelId);
+    if (!owner && !guildChannel) return reply(404, { message: 'Unknown Channel', code: 10003 });
+    const denied = this.deniedChannels.get(channelId);
+    if (denied) return reply(denied.status, { message: denied.message, code: denied.code });
+    if (owner && this.blocked.has(owner)) return reply(403, { message: 'Cannot send messages to this user', code: 50007 });
     const list = this.messages.get(channelId)!;
     if (body.enforce_nonce && body.nonce !== undefined) {
       const existing = list.find((x) => x.author.id === this.bot.id && x.nonce === body.nonce);
@@ -477,7 +571,8 @@ export class FakeDiscord {
     const message = this.messageJson(channelId, body, files);
     list.push(message);
     reply(200, message);
-    if (this.opts.echoOwnMessages ?? true) this.dispatch('MESSAGE_CREATE', { ...message, channel_type: 1 });
+    // Server channel messages are not dispatched: the bot has no GuildMessages intent.
+    if (owner && (this.opts.echoOwnMessages ?? true)) this.dispatch('MESSAGE_CREATE', { ...message, channel_type: 1 });
   }
 
   private callback(id: string, token: string, body: Json, reply: (s: number, j?: Json) => void): void {
@@ -531,6 +626,12 @@ export class FakeDiscord {
     if (!ephemeral && this.messages.has(message.channel_id)) this.messages.get(message.channel_id)!.push(message);
     reply(200, message);
   }
+}
+
+function placeOf(opts: Partial<GuildPlace>): GuildPlace | undefined {
+  return opts.guildId
+    ? { guildId: opts.guildId, ...(opts.channelId ? { channelId: opts.channelId } : {}), ...(opts.permissions ? { permissions: opts.permissions } : {}) }
+    : undefined;
 }
 
 function pickEdit(data: Json): Json {
