@@ -57,6 +57,7 @@ export async function openEmbedded(dataDir: string | undefined, logger: Logger):
 export function wrapPglite(pglite: PGlite, logger: Logger, closeAll: () => Promise<void>): DatabaseHandle {
   const pool = new pg.Pool({ ...createPgConfig(pglite), types });
   pool.on('error', (err) => logger.error({ err: err.message }, 'embedded database connection error'));
+  pool.on('connect', (client) => client.on('error', (err) => logger.error({ err: err.message }, 'embedded database connection error')));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -84,6 +85,10 @@ export async function connectPostgres(
   });
   // An idle client's error (a Postgres restart) must not crash the process; the pool replaces it.
   pool.on('error', (err) => opts.logger.warn({ err: err.message }, 'idle database connection lost'));
+  // A checked-out client has no pool listener (pg-pool removes it while the client is lent out), so a
+  // connection lost mid-turn would be an unhandled 'error' event and kill the process. The query in
+  // flight still rejects, the turn gets its apology, and the pool discards the client on release.
+  pool.on('connect', (client) => client.on('error', (err) => opts.logger.warn({ err: err.message }, 'database connection lost')));
   try {
     const client = await pool.connect();
     client.release();
