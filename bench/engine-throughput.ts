@@ -50,7 +50,12 @@ export async function runEngine(database: DatabaseHandle, members: number, debri
   });
   const seconds = (performance.now() - started) / 1000;
   const peakRssMb = rss.stop();
-  const completed = await database.db.selectFrom('debriefs').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const completed = await database.db
+    .selectFrom('debriefs as d')
+    .innerJoin('members as m', 'm.id', 'd.member_id')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('m.platform', '=', platform)
+    .executeTakeFirstOrThrow();
   if (Number(completed.n) !== debriefs) throw new Error(`expected ${debriefs} debriefs stored, found ${completed.n}`);
   return { turns: times.length, seconds, turnsPerSecond: times.length / seconds, ...latencies(times), peakRssMb };
 }

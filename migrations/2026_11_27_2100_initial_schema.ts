@@ -59,7 +59,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('inbound_events_pk', ['platform', 'workspace_id', 'event_id'])
     .execute();
-  await db.schema.createIndex('inbound_events_created').on('inbound_events').column('created_at').execute();
 
   await db.schema
     .createTable('debriefs')

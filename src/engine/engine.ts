@@ -57,7 +57,8 @@ export function createEngine(opts: EngineOptions): Engine {
 
   async function run(turn: InboundTurn): Promise<TurnResult> {
     const started = performance.now();
-    const log = opts.logger.child({ platform: turn.platform, workspace: turn.workspaceId, user: turn.userId, event: turn.eventId });
+    // Ids only: never the text of a turn. A plain object rather than a child logger per turn.
+    const ids = { platform: turn.platform, workspace: turn.workspaceId, user: turn.userId, event: turn.eventId };
     const finish = (outcome: 'ok' | 'duplicate' | 'error') => {
       const seconds = (performance.now() - started) / 1000;
       opts.onTurn?.({ platform: turn.platform, outcome, seconds });
@@ -125,15 +126,15 @@ export function createEngine(opts: EngineOptions): Engine {
         }
         return result;
       }));
-      log.info({ conversation: result.conversationId, ms: finish('ok') }, 'turn handled');
+      opts.logger.info({ ...ids, conversation: result.conversationId, ms: finish('ok') }, 'turn handled');
       return result;
     } catch (err) {
       if (err instanceof Duplicate) {
         const stored = await storedResult(opts.db, turn);
-        log.info({ ms: finish('duplicate') }, 'duplicate event; replaying stored replies');
+        opts.logger.info({ ...ids, ms: finish('duplicate') }, 'duplicate event; replaying stored replies');
         return { ...(stored as unknown as TurnResult), duplicate: true };
       }
-      log.error({ err: errorSummary(err), ms: finish('error') }, 'turn failed');
+      opts.logger.error({ ...ids, err: errorSummary(err), ms: finish('error') }, 'turn failed');
       throw err;
     }
   }
