@@ -28,6 +28,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('step', 'text')
     .addColumn('state', 'jsonb', (c) => c.notNull())
     .addColumn('seq', 'integer', (c) => c.notNull().defaultTo(0))
+    // Bumped by every write: a turn's write is conditional on the version it read.
+    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('ended_at', 'timestamptz')

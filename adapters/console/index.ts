@@ -47,10 +47,13 @@ export async function startConsole(app: App, argv: readonly string[]): Promise<R
     }
   };
 
+  // Take the iterator now: readline emits lines as soon as stdin has them, and lines emitted before
+  // an iterator exists are lost. Piped input arrives while the first turn is still being answered.
+  const lines = rl[Symbol.asyncIterator]();
   const done = (async () => {
     await say({ kind: 'command', args: '' });
     if (interactive) rl.prompt();
-    for await (const line of rl) {
+    for await (const line of { [Symbol.asyncIterator]: () => lines }) {
       if (!interactive) process.stdout.write(`> ${line}\n`);
       const trimmed = line.trim();
       const input: TurnInput = /^\/debrief\b/i.test(trimmed)

@@ -1,6 +1,6 @@
-import { sql, type Kysely, type QueryCreator, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Actor, InboundTurn } from '../engine/types.js';
-import { claimInboundEvent, inboundRow } from './inbound-events.js';
+import { claimInboundEvent, inboundExists, inboundRow } from './inbound-events.js';
 import type { ConversationState, RecordedAnswer } from '../engine/machine.js';
 import type { ConversationRow, Database } from './types.js';
 
@@ -9,15 +9,17 @@ type Db = Kysely<Database> | Transaction<Database>;
 export interface MemberAndConversation {
   memberId: string;
   conversation: ConversationState | null;
+  /** The open conversation's row version, which the turn's write is conditional on. */
+  version: number;
 }
 
 /**
  * Finds (or creates) the member and reads their open conversation, in one round trip when they are
- * known. Nothing is locked: the turn's write is conditional on the conversation's `seq` (see
- * writeTurn), so of two turns of one person racing, the second finds it changed and is run again.
+ * known. Nothing is locked: the turn's write is conditional on the conversation's row `version` (see
+ * writeTurnAtomic), so of two turns of one person racing, the second finds it changed and runs again.
  */
 export async function loadMember(
-  trx: Transaction<Database>,
+  trx: Db,
   actor: Actor,
   newId: string,
   timeZone?: string,
@@ -27,7 +29,7 @@ export async function loadMember(
       .selectFrom('members as m')
       .leftJoin('conversations as c', (j) => j.onRef('c.member_id', '=', 'm.id').on('c.status', 'in', ['active', 'paused']))
       .select(['m.id as member_id', 'm.time_zone as member_time_zone'])
-      .select(['c.id', 'c.flow', 'c.status', 'c.step', 'c.state', 'c.seq', 'c.created_at', 'c.updated_at'])
+      .select(['c.id', 'c.flow', 'c.status', 'c.step', 'c.state', 'c.seq', 'c.version', 'c.created_at', 'c.updated_at'])
       .where('m.platform', '=', actor.platform)
       .where('m.workspace_id', '=', actor.workspaceId)
       .where('m.user_id', '=', actor.userId)
@@ -39,7 +41,7 @@ export async function loadMember(
       const conversation = row.id
         ? toState({ ...(row as unknown as ConversationRow), id: row.id, member_id: row.member_id, ended_at: null })
         : null;
-      return { memberId: row.member_id, conversation };
+      return { memberId: row.member_id, conversation, version: row.version ?? 0 };
     }
     // First turn of this person. Two first turns at once: one inserts, the other finds it next loop.
     await trx
@@ -108,7 +110,7 @@ export async function saveConversations(
   trx: Transaction<Database>,
   memberId: string,
   states: ConversationState[],
-  current: { id: string; seq: number } | undefined,
+  current: { id: string; version: number } | undefined,
   now: Date,
 ): Promise<void> {
   // The same conversation can appear more than once (expired, then replaced); the last write wins.
@@ -120,9 +122,9 @@ export async function saveConversations(
     if (s.id === current?.id) {
       const r = await trx
         .updateTable('conversations')
-        .set({ status: s.status, step: s.step, seq: s.seq, state, updated_at: now, ended_at: ended })
+        .set({ status: s.status, step: s.step, seq: s.seq, state, updated_at: now, ended_at: ended, version: sql`version + 1` })
         .where('id', '=', s.id)
-        .where('seq', '=', current.seq)
+        .where('version', '=', current.version)
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) throw new ConcurrentTurn();
     } else {
@@ -155,11 +157,13 @@ export async function recordAnswers(trx: Transaction<Database>, answers: Recorde
   await trx.insertInto('answers').values(answerRows(answers, inboundId)).execute();
 }
 
+const answerValue = (a: RecordedAnswer) => (a.value === null || a.value === undefined ? null : JSON.stringify(a.value));
+
 function answerRows(answers: RecordedAnswer[], inboundId: string) {
   return answers.map((a) => ({
     conversation_id: a.conversationId,
     step: a.step,
-    value: a.value === null || a.value === undefined ? null : JSON.stringify(a.value),
+    value: answerValue(a),
     skipped: a.skipped,
     inbound_id: inboundId,
   }));
@@ -177,8 +181,8 @@ function stateJson(s: ConversationState): string {
 
 export interface TurnWrites {
   memberId: string;
-  /** The open conversation as read at the start of the turn. */
-  current: { id: string; seq: number } | undefined;
+  /** The open conversation as read at the start of the turn, with its row version. */
+  current: { id: string; version: number } | undefined;
   writes: ConversationState[];
   answers: RecordedAnswer[];
   inbound: { turn: InboundTurn; result: Record<string, unknown> };
@@ -186,74 +190,81 @@ export interface TurnWrites {
 }
 
 /**
- * Writes what a turn decided and records its inbound event, returning false if the event was
- * already recorded (a redelivery: the caller rolls back). The usual turn (one conversation updated,
- * one answer) is a single statement with writable CTEs, so a turn costs the same round trips as the
- * least durable work it could do; anything else (a restart closing one conversation and opening
- * another) goes statement by statement, in the order the one-open-conversation index needs.
+ * Whether the turn's writes fit one statement: at most one conversation touched (the open one, or a
+ * new one when none was open) and at most one answer. That is nearly every turn; the rest (a restart
+ * closing one conversation and opening another, a completion writing its debrief) use a transaction.
  */
-export async function writeTurn(trx: Transaction<Database>, w: TurnWrites): Promise<boolean> {
-  const writes = [...new Map(w.writes.map((s) => [s.id, s])).values()];
-  const only = writes[0];
-  const single =
-    writes.length === 0 ||
-    (writes.length === 1 && (only!.id === w.current?.id || (w.current === undefined && w.answers.length === 0)));
-  if (!single) {
-    await saveConversations(trx, w.memberId, writes, w.current, w.now);
-    await recordAnswers(trx, w.answers, w.inbound.turn.eventId);
-    return claimInboundEvent(trx, w.inbound.turn, w.memberId, w.inbound.result);
+export function fitsOneStatement(w: Omit<TurnWrites, 'inbound' | 'now'>): boolean {
+  const writes = new Map(w.writes.map((s) => [s.id, s]));
+  if (writes.size > 1 || w.answers.length > 1) return false;
+  const only = [...writes.values()][0];
+  if (!only) return w.answers.length === 0;
+  return only.id === w.current?.id || (w.current === undefined && w.answers.length === 0);
+}
+
+export type AtomicOutcome = 'written' | 'duplicate' | 'race';
+
+/**
+ * Writes a turn in one statement, outside any transaction: the conversation (only if its version is
+ * still the one the turn read, and only if this event was never recorded), its answer and the
+ * event's receipt, the last two only if the conversation was written. A statement is atomic, so a
+ * crash leaves all of it or none; a lost race or a redelivery writes nothing at all.
+ */
+export async function writeTurnAtomic(db: Kysely<Database>, w: TurnWrites): Promise<AtomicOutcome> {
+  const only = w.writes.at(-1);
+  const { turn } = w.inbound;
+  const receipt = JSON.stringify(w.inbound.result);
+  if (!only) {
+    const row = await db
+      .insertInto('inbound_events')
+      .values(inboundRow(turn, w.memberId, w.inbound.result))
+      .onConflict((oc) => oc.columns(['platform', 'workspace_id', 'event_id']).doNothing())
+      .returning('event_id')
+      .executeTakeFirst();
+    return row ? 'written' : 'duplicate';
   }
-  // Each CTE changes the builder's type; the names are never read back, so the type stays plain.
-  let q: QueryCreator<Database> = trx;
-  if (only) {
-    const ended = only.status === 'active' || only.status === 'paused' ? null : w.now;
-    q =
-      only.id === w.current?.id
-        ? (q.with('conv', (db) =>
-            db
-              .updateTable('conversations')
-              .set({ status: only.status, step: only.step, seq: only.seq, state: stateJson(only), updated_at: w.now, ended_at: ended })
-              .where('id', '=', only.id)
-              .where('seq', '=', w.current!.seq)
-              .returning('id'),
-          ) as unknown as QueryCreator<Database>)
-        : (q.with('conv', (db) =>
-            db
-              .insertInto('conversations')
-              .values({
-                id: only.id,
-                member_id: w.memberId,
-                flow: only.flow,
-                status: only.status,
-                step: only.step,
-                seq: only.seq,
-                state: stateJson(only),
-                created_at: w.now,
-                updated_at: w.now,
-                ended_at: ended,
-              })
-              .returning('id'),
-          ) as unknown as QueryCreator<Database>);
-  }
-  if (w.answers.length > 0)
-    q = q.with('ans', (db) =>
-      db.insertInto('answers').values(answerRows(w.answers, w.inbound.turn.eventId)).returning('id'),
-    ) as unknown as QueryCreator<Database>;
-  const row = await q
-    .with('ev', (db) =>
-      db
-        .insertInto('inbound_events')
-        .values(inboundRow(w.inbound.turn, w.memberId, w.inbound.result))
-        .onConflict((oc) => oc.columns(['platform', 'workspace_id', 'event_id']).doNothing())
-        .returning('event_id'),
-    )
-    .selectNoFrom([
-      sql<number>`(select count(*) from ev)::int`.as('claimed'),
-      sql<number>`${only ? sql`(select count(*) from conv)::int` : sql`1`}`.as('written'),
-    ])
-    .executeTakeFirstOrThrow();
-  // A redelivery is reported first: its twin's write is why the conversation moved on.
-  if (row.claimed === 0) return false;
-  if (row.written === 0) throw new ConcurrentTurn();
-  return true;
+  const ended = only.status === 'active' || only.status === 'paused' ? null : w.now;
+  const fresh = sql`not exists (select 1 from inbound_events where platform = ${turn.platform} and workspace_id = ${turn.workspaceId} and event_id = ${turn.eventId})`;
+  const conv =
+    only.id === w.current?.id
+      ? sql`update conversations
+          set status = ${only.status}, step = ${only.step}, seq = ${only.seq}, state = ${stateJson(only)}::jsonb,
+              updated_at = ${w.now}, ended_at = ${ended}, version = version + 1
+          where id = ${only.id} and version = ${w.current.version} and ${fresh}
+          returning id`
+      : sql`insert into conversations (id, member_id, flow, status, step, seq, state, version, created_at, updated_at, ended_at)
+          select ${only.id}, ${w.memberId}, ${only.flow}, ${only.status}, ${only.step}, ${only.seq}, ${stateJson(only)}::jsonb,
+                 0, ${w.now}, ${w.now}, ${ended}
+          where ${fresh}
+          returning id`;
+  const a = w.answers[0];
+  const answer = a
+    ? sql`, ans as (
+        insert into answers (conversation_id, step, value, skipped, inbound_id)
+        select ${a.conversationId}, ${a.step}, ${answerValue(a)}::jsonb, ${a.skipped}, ${turn.eventId} from conv
+        returning id)`
+    : sql``;
+  const { rows } = await sql<{ written: number; claimed: number }>`
+    with conv as (${conv})${answer},
+    ev as (
+      insert into inbound_events (platform, workspace_id, event_id, member_id, result)
+      select ${turn.platform}, ${turn.workspaceId}, ${turn.eventId}, ${w.memberId}, ${receipt}::jsonb from conv
+      on conflict do nothing
+      returning event_id)
+    select (select count(*) from conv)::int as written, (select count(*) from ev)::int as claimed`.execute(db);
+  const { written, claimed } = rows[0]!;
+  if (written === 1) return claimed === 1 ? 'written' : 'duplicate';
+  // Nothing was written: either this event was recorded before, or another turn moved on first.
+  return (await inboundExists(db, turn)) ? 'duplicate' : 'race';
+}
+
+/**
+ * The general case, inside the caller's transaction: every conversation the turn touched (the open
+ * one only at the version the turn read), its answers, and the receipt. Returns false for a
+ * redelivery; the caller rolls back.
+ */
+export async function writeTurnInTransaction(trx: Transaction<Database>, w: TurnWrites): Promise<boolean> {
+  await saveConversations(trx, w.memberId, w.writes, w.current, w.now);
+  await recordAnswers(trx, w.answers, w.inbound.turn.eventId);
+  return claimInboundEvent(trx, w.inbound.turn, w.memberId, w.inbound.result);
 }

@@ -41,3 +41,14 @@ export async function storedResult(db: Kysely<Database>, turn: InboundTurn): Pro
     .executeTakeFirst();
   return row?.result;
 }
+
+export async function inboundExists(db: Kysely<Database> | Transaction<Database>, turn: InboundTurn): Promise<boolean> {
+  const row = await db
+    .selectFrom('inbound_events')
+    .select('event_id')
+    .where('platform', '=', turn.platform)
+    .where('workspace_id', '=', turn.workspaceId)
+    .where('event_id', '=', turn.eventId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -33,6 +33,8 @@ export interface ConversationsTable {
   /** Engine-owned state: answers so far, the trail for `back`, misses, a pending question. */
   state: JSONColumnType<Record<string, unknown>>;
   seq: Generated<number>;
+  /** Bumped by every write; a turn's write is conditional on the version it read. */
+  version: Generated<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   ended_at: Date | null;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { ConcurrentTurn, loadMember, writeTurn } from '../db/conversations.js';
-import { claimInboundEvent, storedResult } from '../db/inbound-events.js';
+import { ConcurrentTurn, fitsOneStatement, loadMember, writeTurnAtomic, writeTurnInTransaction } from '../db/conversations.js';
+import { claimInboundEvent, inboundExists, storedResult } from '../db/inbound-events.js';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
 import type { FlowRegistry } from './flow.js';
@@ -65,67 +65,78 @@ export function createEngine(opts: EngineOptions): Engine {
       return Math.round(seconds * 1000);
     };
     try {
-      const result = await retryOnRace(() => opts.db.transaction().execute(async (trx) => {
+      const result = await retryOnRace(async () => {
         const now = clock();
-        const { memberId, conversation: current } = await loadMember(trx, turn, randomUUID(), turn.context?.timeZone);
+        // Read without a transaction: the write below is conditional on what was read.
+        const { memberId, conversation: current, version } = await loadMember(opts.db, turn, randomUUID(), turn.context?.timeZone);
         const external = externalCommand(turn);
         // A file (an export, a chart) is not kept with the receipt: it would copy a person's data into
         // every later export and grow the table. A redelivery gets the file's name, not its content.
         const receipt = (r: TurnResult) => ({ ...r, duplicate: undefined, replies: r.replies.map(withoutFileContent) });
-        let result: TurnResult;
         if (external && commands[external.name]) {
-          const replies = await commands[external.name]!({
-            trx,
-            actor: turn,
-            turn,
-            memberId,
-            args: external.args,
-            now,
-            ...(external.issuedAt ? { issuedAt: external.issuedAt } : {}),
-          });
-          result = {
-            replies,
-            duplicate: false,
-            conversationId: null,
-            // A command's button: the adapter takes the buttons away, as for any accepted click.
-            ...(turn.input.kind === 'choice' ? { click: { status: 'accepted' as const, labels: [] } } : {}),
-          };
-          if (!(await claimInboundEvent(trx, turn, memberId, receipt(result)))) throw new Duplicate();
-        } else {
-          const loaded = await loadForStart(trx, memberId, now, turn, current?.startWanted?.flow);
-          const outcome = transition(
-            {
-              flows: opts.flows,
-              defaultFlow: opts.defaultFlow,
+          return opts.db.transaction().execute(async (trx) => {
+            const replies = await commands[external.name]!({
+              trx,
+              actor: turn,
+              turn,
+              memberId,
+              args: external.args,
               now,
-              resumePromptAfterMs: opts.resumePromptAfterMs,
-              idleExpiryMs: opts.idleExpiryMs,
-              loaded,
-            },
-            current,
-            turn.input,
-          );
-          result = {
-            replies: outcome.replies,
-            duplicate: false,
-            conversationId: outcome.writes.at(-1)?.id ?? current?.id ?? null,
-            ...(outcome.click ? { click: outcome.click } : {}),
-          };
-          const completion = outcome.completion;
+              ...(external.issuedAt ? { issuedAt: external.issuedAt } : {}),
+            });
+            const result: TurnResult = {
+              replies,
+              duplicate: false,
+              conversationId: null,
+              // A command's button: the adapter takes the buttons away, as for any accepted click.
+              ...(turn.input.kind === 'choice' ? { click: { status: 'accepted' as const, labels: [] } } : {}),
+            };
+            if (!(await claimInboundEvent(trx, turn, memberId, receipt(result)))) throw new Duplicate();
+            return result;
+          });
+        }
+        const loaded = await loadForStart(opts.db, memberId, now, turn, current?.startWanted?.flow);
+        const outcome = transition(
+          {
+            flows: opts.flows,
+            defaultFlow: opts.defaultFlow,
+            now,
+            resumePromptAfterMs: opts.resumePromptAfterMs,
+            idleExpiryMs: opts.idleExpiryMs,
+            loaded,
+          },
+          current,
+          turn.input,
+        );
+        const result: TurnResult = {
+          replies: outcome.replies,
+          duplicate: false,
+          conversationId: outcome.writes.at(-1)?.id ?? current?.id ?? null,
+          ...(outcome.click ? { click: outcome.click } : {}),
+        };
+        const writes = {
+          memberId,
+          current: current ? { id: current.id, version } : undefined,
+          writes: outcome.writes,
+          answers: outcome.answers,
+          inbound: { turn, result: receipt(result) },
+          now,
+        };
+        const completion = outcome.completion;
+        if (!completion?.completion.save && fitsOneStatement(writes)) {
+          const written = await writeTurnAtomic(opts.db, writes);
+          if (written === 'duplicate') throw new Duplicate();
+          if (written === 'race') throw new ConcurrentTurn();
+          return result;
+        }
+        return opts.db.transaction().execute(async (trx) => {
+          if (await inboundExists(trx, turn)) throw new Duplicate();
           if (completion?.completion.save)
             await completion.completion.save({ trx, memberId, conversationId: completion.conversationId, now });
-          const claimed = await writeTurn(trx, {
-            memberId,
-            current: current ? { id: current.id, seq: current.seq } : undefined,
-            writes: outcome.writes,
-            answers: outcome.answers,
-            inbound: { turn, result: receipt(result) },
-            now,
-          });
-          if (!claimed) throw new Duplicate();
-        }
-        return result;
-      }));
+          if (!(await writeTurnInTransaction(trx, writes))) throw new Duplicate();
+          return result;
+        });
+      });
       opts.logger.info({ ...ids, conversation: result.conversationId, ms: finish('ok') }, 'turn handled');
       return result;
     } catch (err) {
@@ -144,7 +155,7 @@ export function createEngine(opts: EngineOptions): Engine {
    * may start it, so an ordinary turn stays at its few queries.
    */
   async function loadForStart(
-    trx: Transaction<Database>,
+    db: Kysely<Database>,
     memberId: string,
     now: Date,
     turn: InboundTurn,
@@ -159,7 +170,7 @@ export function createEngine(opts: EngineOptions): Engine {
     const loaded: Record<string, Record<string, unknown>> = {};
     for (const id of candidates) {
       const flow = opts.flows.get(id);
-      if (flow?.load) loaded[id] = await flow.load({ trx, memberId, now });
+      if (flow?.load) loaded[id] = await flow.load({ db, memberId, now });
     }
     return Object.keys(loaded).length > 0 ? loaded : undefined;
   }

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { ZodType } from 'zod';
 import type { Database } from '../db/types.js';
 import type { Card, Reply } from './types.js';
@@ -84,7 +84,7 @@ export interface Flow<A> {
   complete: (answers: Partial<A>, ctx: { now: Date }) => Completion;
   /** Data the flow needs before its first question (e.g. a member's open action items), read in the
    *  turn's transaction when the flow is about to start. */
-  load?: (ctx: { trx: Transaction<Database>; memberId: string; now: Date }) => Promise<Record<string, unknown>>;
+  load?: (ctx: { db: Kysely<Database>; memberId: string; now: Date }) => Promise<Record<string, unknown>>;
   /** Answers known at the start, from the start button's argument and from `load`. Keys that are not
    *  step ids are kept with the answers for the whole conversation. */
   seed?: (ctx: { arg: string | undefined; loaded: Record<string, unknown> | undefined; now: Date }) => Partial<A>;

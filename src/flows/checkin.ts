@@ -72,8 +72,8 @@ export const checkinFlow: Flow<A> = {
   steps: steps as unknown as Flow<A>['steps'],
   intro: () => "Hi! Here's your weekly check-in. It takes a minute.",
   subject: () => 'this week',
-  load: async ({ trx, memberId }) => {
-    const items = await trx
+  load: async ({ db, memberId }) => {
+    const items = await db
       .selectFrom('action_items')
       .select(['id', 'text', 'due_date'])
       .where('member_id', '=', memberId)
