@@ -2,13 +2,13 @@ import pg from 'pg';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { printEngine, runEngine, runFloor } from './engine-throughput.js';
 import { fanoutBench } from './fanout.js';
-import { arg, baseUrl, benchPglite, benchPostgres } from './lib.js';
+import { arg, baseUrl, benchPglite, benchPostgres, fmt, report } from './lib.js';
 import { memoryBench } from './memory.js';
 import { slackEdgeBench } from './slack-edge.js';
 
 /**
  * `npm run bench`: every benchmark in one run, each printing its figures and its ratio to target.
- * Options: --members 200 --debriefs 2000 --pool 20 --pglite-debriefs 200 --slack-rate 100
+ * Options: --members 200 --debriefs 2000 --pool 20 --think-ms 1000 --pglite-debriefs 200 --slack-rate 100
  * --slack-seconds 10 --fanout-members 10000 --fanout-rate 1000 --only engine,slack,memory,fanout
  */
 async function main() {
@@ -27,9 +27,22 @@ async function main() {
       const floorPool = new pg.Pool({ connectionString: pgDb.url, max: poolSize });
       const floor = await runFloor(floorPool, members, engine.turns);
       await floorPool.end();
-      printEngine(`1. Engine on Postgres: ${members} members at once, ${debriefs} debriefs, pool ${poolSize}`, engine, floor, true);
+      printEngine(`1. Engine on Postgres, saturation: ${members} members at once with no pause between turns, ${debriefs} debriefs, pool ${poolSize}`, engine, floor, true);
     } finally {
       await pgDb.close();
+    }
+    const thinkMs = arg('think-ms', 1000);
+    const pacedDb = await benchPostgres(poolSize);
+    try {
+      const paced = await runEngine(pacedDb, members, members, 'paced', thinkMs);
+      console.log(`\n1a. Engine on Postgres, paced: ${members} members at once, each pausing ~${thinkMs} ms between turns (${paced.turns} turns, ${fmt(paced.turnsPerSecond)}/s)`);
+      report([
+        { figure: 'p50 per turn', value: paced.p50, unit: ' ms' },
+        { figure: 'p95 per turn', value: paced.p95, unit: ' ms' },
+        { figure: 'p99 per turn', value: paced.p99, unit: ' ms', target: 50, better: 'lower' },
+      ]);
+    } finally {
+      await pacedDb.close();
     }
     const liteDebriefs = arg('pglite-debriefs', 200);
     const lite = await benchPglite();

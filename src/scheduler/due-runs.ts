@@ -1,10 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Schedule } from '../db/types.js';
 import type { Reply } from '../engine/types.js';
 import { promptText } from '../flows/reflection-prompts.js';
 import { digestFigures, digestReply } from '../insights/digest.js';
 import { latestSlot, nextSlot } from './cron.js';
-import { enqueue } from './outbox.js';
+import { enqueue, enqueueMany } from './outbox.js';
 import { nextPromptId } from './rotation.js';
 
 /**
@@ -100,35 +100,47 @@ export async function runDueCheckins(db: Kysely<Database>, opts: DueOptions): Pr
         .forUpdate()
         .skipLocked()
         .execute();
-      for (const m of due) {
-        const zone = m.time_zone ?? 'UTC';
-        const slot = latestSlot(opts.checkinCron, zone, opts.now);
-        if (slot >= m.next_checkin_at!) {
-          const inTime = opts.now.getTime() - slot.getTime() <= opts.graceMs;
-          if (await claim(trx, 'checkin_runs', { member_id: m.id, slot }, inTime ? 'queued' : 'skipped', opts)) {
-            if (inTime) {
-              await enqueue(
-                trx,
-                {
-                  dedupeKey: `checkin:${m.id}:${slot.toISOString()}`,
-                  platform: m.platform,
-                  workspaceId: m.workspace_id,
-                  target: { kind: 'dm', id: m.user_id },
-                  replies: [checkinInvite()],
-                  notBefore: slot,
-                  memberId: m.id,
-                },
-                opts.now,
-              );
-              counts.queued++;
-            } else counts.skipped++;
-          }
-        }
-        await trx
-          .updateTable('members')
-          .set({ next_checkin_at: nextSlot(opts.checkinCron, zone, opts.now) })
-          .where('id', '=', m.id)
+      // Slots are computed once per zone, and the batch is claimed, queued and rescheduled in three
+      // statements: a Monday fan-out to thousands of members is a few dozen statements, not thousands.
+      const zones = new Map<string, { slot: Date; next: Date }>();
+      const slotsOf = (zone: string) => {
+        let z = zones.get(zone);
+        if (!z) zones.set(zone, (z = { slot: latestSlot(opts.checkinCron, zone, opts.now), next: nextSlot(opts.checkinCron, zone, opts.now) }));
+        return z;
+      };
+      const runs = due
+        .map((m) => ({ m, ...slotsOf(m.time_zone ?? 'UTC') }))
+        .filter((r) => r.slot >= r.m.next_checkin_at!)
+        .map((r) => ({ ...r, inTime: opts.now.getTime() - r.slot.getTime() <= opts.graceMs }));
+      if (runs.length > 0) {
+        const claimed = await trx
+          .insertInto('checkin_runs')
+          .values(runs.map((r) => ({ member_id: r.m.id, slot: r.slot, status: r.inTime ? 'queued' : 'skipped', claimed_by: opts.instanceId, claimed_at: opts.now }) as const))
+          .onConflict((oc) => oc.doNothing())
+          .returning(['member_id', 'status'])
           .execute();
+        const queued = new Set(claimed.filter((c) => c.status === 'queued').map((c) => c.member_id));
+        counts.queued += queued.size;
+        counts.skipped += claimed.length - queued.size;
+        const messages = runs
+          .filter((r) => queued.has(r.m.id))
+          .map((r) => ({
+            dedupeKey: `checkin:${r.m.id}:${r.slot.toISOString()}`,
+            platform: r.m.platform,
+            workspaceId: r.m.workspace_id,
+            target: { kind: 'dm' as const, id: r.m.user_id },
+            replies: [checkinInvite()],
+            notBefore: r.slot,
+            memberId: r.m.id,
+          }));
+        await enqueueMany(trx, messages, opts.now);
+      }
+      if (due.length > 0) {
+        const next = due.map((m) => ({ id: m.id, next: slotsOf(m.time_zone ?? 'UTC').next.toISOString() }));
+        await sql`
+          update members set next_checkin_at = v.next::timestamptz
+          from (select * from jsonb_to_recordset(${JSON.stringify(next)}::jsonb) as x(id uuid, next text)) as v
+          where members.id = v.id`.execute(trx);
       }
       return due.length;
     });

@@ -50,28 +50,36 @@ export interface Enqueue {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+const outboxRow = (m: Enqueue, now: Date) => ({
+  id: randomUUID(),
+  dedupe_key: m.dedupeKey,
+  platform: m.platform,
+  workspace_id: m.workspaceId,
+  target_kind: m.target.kind,
+  target_id: m.target.id,
+  member_id: m.memberId ?? null,
+  schedule_id: m.scheduleId ?? null,
+  payload: JSON.stringify({ replies: m.replies }),
+  status: 'pending' as const,
+  not_before: m.notBefore,
+  created_at: now,
+});
+
 /** Returns false when a message with this dedupe key was already queued. */
 export async function enqueue(db: Db, m: Enqueue, now: Date): Promise<boolean> {
-  const row = await db
+  return (await enqueueMany(db, [m], now)) === 1;
+}
+
+/** Queues several messages in one statement; returns how many were new. */
+export async function enqueueMany(db: Db, messages: Enqueue[], now: Date): Promise<number> {
+  if (messages.length === 0) return 0;
+  const rows = await db
     .insertInto('outbox')
-    .values({
-      id: randomUUID(),
-      dedupe_key: m.dedupeKey,
-      platform: m.platform,
-      workspace_id: m.workspaceId,
-      target_kind: m.target.kind,
-      target_id: m.target.id,
-      member_id: m.memberId ?? null,
-      schedule_id: m.scheduleId ?? null,
-      payload: JSON.stringify({ replies: m.replies }),
-      status: 'pending',
-      not_before: m.notBefore,
-      created_at: now,
-    })
+    .values(messages.map((m) => outboxRow(m, now)))
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
+    .execute();
+  return rows.length;
 }
 
 export const MAX_ATTEMPTS = 8;
