@@ -56,7 +56,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('platform', 'text', (c) => c.notNull())
     .addColumn('workspace_id', 'text', (c) => c.notNull())
     .addColumn('event_id', 'text', (c) => c.notNull())
-    .addColumn('member_id', 'uuid', (c) => c.notNull().references('members.id').onDelete('cascade'))
+    // Null for the receipt of a turn that deleted its own member (`/debrief forget`): the receipt
+    // keeps a redelivered click harmless and holds nothing about the person.
+    .addColumn('member_id', 'uuid', (c) => c.references('members.id').onDelete('cascade'))
     .addColumn('result', 'jsonb', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('inbound_events_pk', ['platform', 'workspace_id', 'event_id'])

@@ -9,7 +9,7 @@ import type { Database } from './types.js';
 export async function claimInboundEvent(
   trx: Transaction<Database>,
   turn: InboundTurn,
-  memberId: string,
+  memberId: string | null,
   result: Record<string, unknown>,
 ): Promise<boolean> {
   const row = await trx
@@ -21,7 +21,7 @@ export async function claimInboundEvent(
   return row !== undefined;
 }
 
-export function inboundRow(turn: InboundTurn, memberId: string, result: Record<string, unknown>) {
+export function inboundRow(turn: InboundTurn, memberId: string | null, result: Record<string, unknown>) {
   return {
     platform: turn.platform,
     workspace_id: turn.workspaceId,

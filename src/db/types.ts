@@ -54,7 +54,7 @@ export interface InboundEventsTable {
   platform: string;
   workspace_id: string;
   event_id: string;
-  member_id: string;
+  member_id: string | null;
   /** The turn's result as first computed, so a redelivery gets the same replies. */
   result: JSONColumnType<Record<string, unknown>>;
   created_at: CreatedAt;

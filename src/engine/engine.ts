@@ -67,9 +67,12 @@ export function createEngine(opts: EngineOptions): Engine {
     try {
       const result = await retryOnRace(async () => {
         const now = clock();
+        const external = externalCommand(turn);
+        // A redelivered command is answered from its receipt before anything runs: `forget`'s
+        // confirmation must not meet a member row that a second delivery would create.
+        if (external && commands[external.name] && (await inboundExists(opts.db, turn))) throw new Duplicate();
         // Read without a transaction: the write below is conditional on what was read.
         const { memberId, conversation: current, version } = await loadMember(opts.db, turn, randomUUID(), turn.context?.timeZone);
-        const external = externalCommand(turn);
         // A file (an export, a chart) is not kept with the receipt: it would copy a person's data into
         // every later export and grow the table. A redelivery gets the file's name, not its content.
         const receipt = (r: TurnResult) => ({ ...r, duplicate: undefined, replies: r.replies.map(withoutFileContent) });
@@ -91,7 +94,9 @@ export function createEngine(opts: EngineOptions): Engine {
               // A command's button: the adapter takes the buttons away, as for any accepted click.
               ...(turn.input.kind === 'choice' ? { click: { status: 'accepted' as const, labels: [] } } : {}),
             };
-            if (!(await claimInboundEvent(trx, turn, memberId, receipt(result)))) throw new Duplicate();
+            // A command may have deleted its own member (forget): its receipt then belongs to no one.
+            const stillThere = await trx.selectFrom('members').select('id').where('id', '=', memberId).executeTakeFirst();
+            if (!(await claimInboundEvent(trx, turn, stillThere ? memberId : null, receipt(result)))) throw new Duplicate();
             return result;
           });
         }

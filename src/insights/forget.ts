@@ -7,17 +7,6 @@ import { otherMemberTables } from './member-tables.js';
 /** A "yes, delete everything" button older than this is refused: the person may have changed their mind. */
 export const CONFIRM_WINDOW_MS = 10 * 60_000;
 
-/**
- * The engine records every handled turn in inbound_events, keyed to the member, *after* the command
- * has run, in the same transaction. So the member row cannot simply be gone when forget returns: the
- * record of this very click needs a row to point at. Forget therefore deletes the member and puts an
- * anonymous stand-in under the same id: no platform, no user id, nothing else. It only anchors the
- * receipt that makes a redelivered click harmless; the next forget, by anyone, sweeps stand-ins older
- * than a day (well past any platform's retries), and the receipts go with them.
- */
-export const FORGOTTEN_PLATFORM = 'forgotten';
-const STAND_IN_KEPT_MS = 24 * 60 * 60_000;
-
 export interface ForgetCounts {
   debriefs: number;
   actionItems: number;
@@ -45,7 +34,7 @@ async function countMemberData(trx: Transaction<Database>, memberId: string): Pr
 }
 
 /** Deletes every row about the member, in the turn's transaction, and counts what went. */
-export async function forgetMember(trx: Transaction<Database>, memberId: string, now: Date): Promise<ForgetCounts> {
+export async function forgetMember(trx: Transaction<Database>, memberId: string): Promise<ForgetCounts> {
   const deleted = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
   const conversationIds = (await trx.selectFrom('conversations').select('id').where('member_id', '=', memberId).execute()).map((c) => c.id);
   const answers = conversationIds.length
@@ -61,19 +50,8 @@ export async function forgetMember(trx: Transaction<Database>, memberId: string,
   const debriefs = deleted(await trx.deleteFrom('debriefs').where('member_id', '=', memberId).executeTakeFirstOrThrow());
   const conversations = deleted(await trx.deleteFrom('conversations').where('member_id', '=', memberId).executeTakeFirstOrThrow());
   const inboundEvents = deleted(await trx.deleteFrom('inbound_events').where('member_id', '=', memberId).executeTakeFirstOrThrow());
+  // The engine records this very turn after the command, with no member once the row is gone.
   await trx.deleteFrom('members').where('id', '=', memberId).execute();
-
-  await trx
-    .insertInto('members')
-    .values({ id: memberId, platform: FORGOTTEN_PLATFORM, workspace_id: FORGOTTEN_PLATFORM, user_id: memberId, created_at: now, last_seen_at: now })
-    .execute();
-  // Earlier stand-ins; their receipts cascade with them.
-  await trx
-    .deleteFrom('members')
-    .where('platform', '=', FORGOTTEN_PLATFORM)
-    .where('id', '!=', memberId)
-    .where('created_at', '<', new Date(now.getTime() - STAND_IN_KEPT_MS))
-    .execute();
 
   return { debriefs, actionItems, conversations, answers, inboundEvents, other };
 }
@@ -128,7 +106,7 @@ export const forgetCommand: CommandHandler = async ({ trx, memberId, args, now, 
           expectsText: false,
         },
       ];
-    const counts = await forgetMember(trx, memberId, now);
+    const counts = await forgetMember(trx, memberId);
     return [{ text: doneText(counts), expectsText: false }];
   }
   return [askReply(await countMemberData(trx, memberId), now)];
