@@ -65,6 +65,9 @@ export function createEngine(opts: EngineOptions): Engine {
       return Math.round(seconds * 1000);
     };
     try {
+      // Set once an attempt died with its connection: its write may have committed, so a receipt
+      // found by a later attempt is this delivery's own, not a redelivery's.
+      let uncertain = false;
       const result = await retryOnRace(async () => {
         const now = clock();
         const external = externalCommand(turn);
@@ -141,6 +144,10 @@ export function createEngine(opts: EngineOptions): Engine {
           if (!(await writeTurnInTransaction(trx, writes))) throw new Duplicate();
           return result;
         });
+      }, () => (uncertain = true)).catch(async (err: unknown) => {
+        if (!(err instanceof Duplicate) || !uncertain) throw err;
+        const stored = await storedResult(opts.db, turn);
+        return { ...(stored as unknown as TurnResult), duplicate: false };
       });
       opts.logger.info({ ...ids, conversation: result.conversationId, ms: finish('ok') }, 'turn handled');
       return result;
@@ -194,21 +201,43 @@ export function createEngine(opts: EngineOptions): Engine {
 }
 
 /**
- * Runs a turn again when another turn of the same person won a race: the conversation moved on
- * under it (ConcurrentTurn), or both tried to open or complete one (a unique violation). Each attempt
- * is a fresh transaction that sees the winner's writes.
+ * Runs a turn again when another turn of the same person won a race (the conversation moved on under
+ * it, or both tried to open or complete one), and when the database connection failed: a restart or a
+ * failover. A lost connection leaves it unknown whether the write committed, so the same turn (same
+ * event id) is tried again; the receipt then tells. Each attempt is a fresh read and write.
  */
-async function retryOnRace<T>(run: () => Promise<T>): Promise<T> {
+async function retryOnRace<T>(run: () => Promise<T>, onConnectionError: () => void): Promise<T> {
+  const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
     } catch (err) {
       const code = (err as { code?: string }).code;
       const race = err instanceof ConcurrentTurn || code === '23505' || code === '40001' || code === '40P01';
-      if (!race || attempt >= 8) throw err;
-      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+      if (race && attempt < 8) {
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+        continue;
+      }
+      if (isConnectionError(err) && Date.now() - started < CONNECTION_RETRY_MS) {
+        onConnectionError();
+        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** (attempt - 1), 2_000)));
+        continue;
+      }
+      throw err;
     }
   }
+}
+
+/** How long a turn keeps trying through a database outage before the person gets the apology. */
+const CONNECTION_RETRY_MS = 8_000;
+
+function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  if (typeof e?.code === 'string' && (/^08/.test(e.code) || /^57P0[123]$/.test(e.code))) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(e?.code ?? '')) return true;
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    e?.message ?? '',
+  );
 }
 
 function withoutFileContent(r: Reply): Reply {

@@ -115,8 +115,10 @@ async function runMember(i: number): Promise<void> {
     try {
       const result = await oneLife(bot, company, before, plan, timers);
       timers.forEach(clearTimeout);
+      // A life that showed no question (killed while starting, or before "continue" was answered)
+      // changed nothing, so an answer left in flight by an earlier life is still in flight.
+      inFlight = result.shown === undefined ? inFlight || result.inFlight : result.inFlight;
       shown = result.shown ?? shown;
-      inFlight = result.inFlight;
       if (plan && bot.dead) {
         stats.kills++;
         stats[plan.phase === 'startup' ? 'startupKills' : 'turnKills']++;
