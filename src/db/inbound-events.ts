@@ -31,24 +31,19 @@ export function inboundRow(turn: InboundTurn, memberId: string | null, result: R
   };
 }
 
-export async function storedResult(db: Kysely<Database>, turn: InboundTurn): Promise<Record<string, unknown> | undefined> {
-  const row = await db
+/** The receipt row of this event, if it was handled before. */
+function receiptOf(db: Kysely<Database> | Transaction<Database>, turn: InboundTurn) {
+  return db
     .selectFrom('inbound_events')
-    .select('result')
     .where('platform', '=', turn.platform)
     .where('workspace_id', '=', turn.workspaceId)
-    .where('event_id', '=', turn.eventId)
-    .executeTakeFirst();
-  return row?.result;
+    .where('event_id', '=', turn.eventId);
+}
+
+export async function storedResult(db: Kysely<Database>, turn: InboundTurn): Promise<Record<string, unknown> | undefined> {
+  return (await receiptOf(db, turn).select('result').executeTakeFirst())?.result;
 }
 
 export async function inboundExists(db: Kysely<Database> | Transaction<Database>, turn: InboundTurn): Promise<boolean> {
-  const row = await db
-    .selectFrom('inbound_events')
-    .select('event_id')
-    .where('platform', '=', turn.platform)
-    .where('workspace_id', '=', turn.workspaceId)
-    .where('event_id', '=', turn.eventId)
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await receiptOf(db, turn).select('event_id').executeTakeFirst()) !== undefined;
 }
