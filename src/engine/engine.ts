@@ -6,7 +6,7 @@ import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
 import type { FlowRegistry } from './flow.js';
 import { parseStart, transition } from './machine.js';
-import type { Actor, InboundTurn, Reply, TurnResult } from './types.js';
+import type { Actor, InboundTurn, Reply, TurnInput, TurnResult } from './types.js';
 
 /** `/debrief <name> ...` commands that are not part of a dialogue: history, insights, export... */
 export interface CommandContext {
@@ -54,6 +54,27 @@ export function createEngine(opts: EngineOptions): Engine {
   const clock = opts.clock ?? (() => new Date());
   const commands = opts.commands ?? {};
   const inFlight = new Set<Promise<unknown>>();
+  /**
+   * Turns that failed with their connection after the write may have reached the database, by
+   * person: the apology asks them to send it again, and if the first one did commit, the resend must
+   * not land on the next question. Kept in memory because the database was unreachable when it was
+   * learnt; on another replica the resend is handled as a new answer, as before.
+   */
+  const unconfirmed = new Map<string, { eventId: string; input: TurnInput; at: number }>();
+  const personKey = (t: InboundTurn) => `${t.platform}\u0000${t.workspaceId}\u0000${t.userId}`;
+
+  /** The stored replies of an unconfirmed turn that did commit, when this turn sends the same again. */
+  async function resentAfterUnconfirmed(turn: InboundTurn): Promise<TurnResult | undefined> {
+    const prior = unconfirmed.get(personKey(turn));
+    if (!prior) return undefined;
+    const stored = await storedResult(opts.db, { ...turn, eventId: prior.eventId });
+    unconfirmed.delete(personKey(turn));
+    if (!stored || Date.now() - prior.at > 15 * 60_000 || !sameInput(prior.input, turn.input)) return undefined;
+    const result = { ...(stored as unknown as TurnResult), duplicate: false };
+    // This delivery gets a receipt of its own, so a platform's retry of it is a duplicate too.
+    await opts.db.transaction().execute((trx) => claimInboundEvent(trx, turn, null, { ...stored, duplicate: undefined }));
+    return result;
+  }
 
   async function run(turn: InboundTurn): Promise<TurnResult> {
     const started = performance.now();
@@ -64,11 +85,16 @@ export function createEngine(opts: EngineOptions): Engine {
       opts.onTurn?.({ platform: turn.platform, outcome, seconds });
       return Math.round(seconds * 1000);
     };
+    // Set once an attempt died with its connection: its write may have committed, so a receipt
+    // found by a later attempt is this delivery's own, not a redelivery's.
+    let uncertain = false;
     try {
-      // Set once an attempt died with its connection: its write may have committed, so a receipt
-      // found by a later attempt is this delivery's own, not a redelivery's.
-      let uncertain = false;
       const result = await retryOnRace(async () => {
+        const resent = await resentAfterUnconfirmed(turn);
+        if (resent) {
+          opts.logger.info(ids, 'a resend of a turn that had been saved after all');
+          return resent;
+        }
         const now = clock();
         const external = externalCommand(turn);
         // A redelivered command is answered from its receipt before anything runs: `forget`'s
@@ -157,6 +183,13 @@ export function createEngine(opts: EngineOptions): Engine {
         opts.logger.info({ ...ids, ms: finish('duplicate') }, 'duplicate event; replaying stored replies');
         return { ...(stored as unknown as TurnResult), duplicate: true };
       }
+      if (uncertain || isConnectionError(err)) {
+        // A resend that failed too (the database still down) keeps the first one: that is the one
+        // that may have been saved.
+        const earlier = unconfirmed.get(personKey(turn));
+        if (!earlier || !sameInput(earlier.input, turn.input))
+          unconfirmed.set(personKey(turn), { eventId: turn.eventId, input: turn.input, at: Date.now() });
+      }
       opts.logger.error({ ...ids, err: errorSummary(err), ms: finish('error') }, 'turn failed');
       throw err;
     }
@@ -226,6 +259,13 @@ async function retryOnRace<T>(run: () => Promise<T>, onConnectionError: () => vo
       throw err;
     }
   }
+}
+
+function sameInput(a: TurnInput, b: TurnInput): boolean {
+  if (a.kind === 'text' && b.kind === 'text') return a.text.trim() === b.text.trim();
+  if (a.kind === 'choice' && b.kind === 'choice') return a.promptRef === b.promptRef && a.choiceIds.join() === b.choiceIds.join();
+  if (a.kind === 'command' && b.kind === 'command') return a.args.trim() === b.args.trim();
+  return false;
 }
 
 /** How long a turn keeps trying through a database outage before the person gets the apology. */
