@@ -49,10 +49,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the real bot on the database, lets it settle, reads its RSS from /metrics, stops it. */
+/** Starts the real bot as `npm start` does, lets it settle, reads its RSS from /metrics, stops it. */
 async function botRss(url: string): Promise<number> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // `npm start` runs the compiled build (npm run build, which `npm run bench` does first).
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: resolve(import.meta.dirname, '..'),
     env: { ...process.env, DATABASE_URL: url, HEALTH_PORT: String(port), LOG_LEVEL: 'silent' },
     stdio: ['pipe', 'pipe', 'inherit'],

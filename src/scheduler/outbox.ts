@@ -126,6 +126,21 @@ export async function claimBatch(
   }));
 }
 
+/** Records several deliveries as sent, in one statement; only for messages this worker still holds. */
+export async function settleSent(
+  db: Kysely<Database>,
+  sent: { message: OutboundMessage; externalId?: string | undefined }[],
+  opts: { workerId: string; now: Date },
+): Promise<void> {
+  if (sent.length === 0) return;
+  const rows = JSON.stringify(sent.map((s) => ({ id: s.message.id, ext: s.externalId ?? null })));
+  await sql`
+    update outbox o
+    set status = 'sent', sent_at = ${opts.now}, external_id = v.ext, lease_until = null, last_error = null
+    from jsonb_to_recordset(${rows}::jsonb) as v(id uuid, ext text)
+    where o.id = v.id and o.locked_by = ${opts.workerId} and o.status = 'sending'`.execute(db);
+}
+
 /** Records a delivery outcome; only the worker holding the lease may (a late one changes nothing). */
 export async function settle(
   db: Kysely<Database>,

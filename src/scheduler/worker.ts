@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
-import { MAX_ATTEMPTS, backoffMs, claimBatch, release, settle, type Deliverer, type DeliveryResult } from './outbox.js';
+import { MAX_ATTEMPTS, backoffMs, claimBatch, release, settle, settleSent, type Deliverer, type OutboundMessage } from './outbox.js';
 
 export interface DrainOptions {
   db: Kysely<Database>;
@@ -19,10 +19,14 @@ export interface DrainCounts {
   failed: number;
 }
 
+/** Messages sent at once; their successes are recorded together, in one statement. */
+const CHUNK = 20;
+
 /**
- * One pass over the outbox: claim a batch, deliver each message, record the outcome. When a platform
- * says "slow down" (a retry with a wait), the rest of that platform's batch goes back untouched until
- * then, so a rate limit delays messages rather than burning their attempts.
+ * One pass over the outbox: claim a batch, deliver it a chunk at a time (the messages of a chunk in
+ * parallel, as their platforms' clients allow), record the outcomes. When a platform says "slow
+ * down" (a retry with a wait), the rest of that platform's batch goes back untouched until then, so a
+ * rate limit delays messages rather than burning their attempts.
  */
 export async function drainOnce(opts: DrainOptions): Promise<DrainCounts> {
   const counts: DrainCounts = { sent: 0, retry: 0, failed: 0 };
@@ -34,37 +38,55 @@ export async function drainOnce(opts: DrainOptions): Promise<DrainCounts> {
     platforms: [...opts.deliverers.keys()],
   });
   const pausedUntil = new Map<string, Date>();
-  for (const message of claimed) {
-    const paused = pausedUntil.get(message.platform);
-    if (paused) {
-      await release(opts.db, message, opts.workerId, paused);
-      continue;
+  const at = () => ({ workerId: opts.workerId, now: opts.now() });
+  for (let i = 0; i < claimed.length; i += CHUNK) {
+    const chunk: OutboundMessage[] = [];
+    for (const message of claimed.slice(i, i + CHUNK)) {
+      const paused = pausedUntil.get(message.platform);
+      if (paused) await release(opts.db, message, opts.workerId, paused);
+      else chunk.push(message);
     }
     const started = performance.now();
-    let result: DeliveryResult;
-    try {
-      result = await opts.deliverers.get(message.platform)!.deliver(message);
-    } catch (err) {
-      // A throw (a timeout, a dropped connection) leaves it unknown whether the platform got the
-      // message, so it is retried as uncertain: the sender checks before posting again.
-      if (message.attempt >= MAX_ATTEMPTS) {
-        await settle(opts.db, message, { status: 'failed', reason: `gave up after ${message.attempt} attempts` }, { workerId: opts.workerId, now: opts.now() });
-        counts.failed++;
+    const outcomes = await Promise.all(
+      chunk.map(async (message) => {
+        try {
+          return { message, result: await opts.deliverers.get(message.platform)!.deliver(message) };
+        } catch (err) {
+          return { message, thrown: err as Error };
+        }
+      }),
+    );
+    const sent = outcomes.flatMap((o) => (o.result?.status === 'sent' ? [{ message: o.message, externalId: o.result.externalId }] : []));
+    await settleSent(opts.db, sent, at());
+    counts.sent += sent.length;
+    for (const o of outcomes) {
+      const { message } = o;
+      if (o.thrown) {
+        // A throw (a timeout, a dropped connection) leaves it unknown whether the platform got the
+        // message, so it is retried as uncertain: the sender checks before posting again.
+        if (message.attempt >= MAX_ATTEMPTS) {
+          await settle(opts.db, message, { status: 'failed', reason: `gave up after ${message.attempt} attempts` }, at());
+          counts.failed++;
+        } else {
+          await release(opts.db, { ...message, uncertain: true }, opts.workerId, new Date(opts.now().getTime() + backoffMs(message.attempt)));
+          counts.retry++;
+          opts.logger.warn({ outbox: message.id, platform: message.platform, attempt: message.attempt, err: o.thrown.name }, 'outbox delivery outcome unknown');
+        }
         continue;
       }
-      await release(opts.db, { ...message, uncertain: true }, opts.workerId, new Date(opts.now().getTime() + backoffMs(message.attempt)));
-      counts.retry++;
-      opts.logger.warn({ outbox: message.id, platform: message.platform, attempt: message.attempt, err: (err as Error).name }, 'outbox delivery outcome unknown');
-      continue;
+      const result = o.result!;
+      if (result.status === 'sent') continue;
+      counts[await settle(opts.db, message, result, at())]++;
+      if (result.status === 'retry' && result.afterMs) {
+        const until = new Date(opts.now().getTime() + result.afterMs);
+        if ((pausedUntil.get(message.platform) ?? new Date(0)) < until) pausedUntil.set(message.platform, until);
+      }
     }
-    const outcome = await settle(opts.db, message, result, { workerId: opts.workerId, now: opts.now() });
-    counts[outcome]++;
-    opts.logger.info(
-      { outbox: message.id, platform: message.platform, attempt: message.attempt, outcome, ms: Math.round(performance.now() - started) },
-      'outbox delivery',
-    );
-    if (result.status === 'retry' && result.afterMs)
-      pausedUntil.set(message.platform, new Date(opts.now().getTime() + result.afterMs));
+    if (chunk.length > 0)
+      opts.logger.info(
+        { platform: chunk[0]!.platform, messages: chunk.length, sent: sent.length, ms: Math.round(performance.now() - started) },
+        'outbox deliveries',
+      );
   }
   return counts;
 }
