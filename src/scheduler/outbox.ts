@@ -155,14 +155,23 @@ export async function settle(
       .execute();
     return 'sent';
   }
-  if (result.status === 'failed' || m.attempt >= MAX_ATTEMPTS) {
+  if (result.status === 'failed' || (m.attempt >= MAX_ATTEMPTS && result.afterMs === undefined)) {
     const reason = result.status === 'failed' ? result.reason : `gave up after ${m.attempt} attempts: ${result.reason}`;
     await mine.set({ status: 'failed', last_error: reason.slice(0, 200), lease_until: null }).execute();
     return 'failed';
   }
-  const wait = Math.max(result.afterMs ?? 0, backoffMs(m.attempt));
+  // A rate limit says exactly when to come back, and is no fault of the message: it does not count as
+  // an attempt. Anything else backs off exponentially.
+  const limited = result.afterMs !== undefined;
+  const wait = limited ? result.afterMs! : backoffMs(m.attempt);
   await mine
-    .set({ status: 'pending', not_before: new Date(opts.now.getTime() + wait), last_error: result.reason.slice(0, 200), lease_until: null })
+    .set({
+      status: 'pending',
+      not_before: new Date(opts.now.getTime() + wait),
+      last_error: result.reason.slice(0, 200),
+      lease_until: null,
+      ...(limited ? { attempts: sql`greatest(attempts - 1, 0)` } : {}),
+    })
     .execute();
   return 'retry';
 }
@@ -185,4 +194,17 @@ export async function release(db: Kysely<Database>, m: OutboundMessage, workerId
     .where('locked_by', '=', workerId)
     .where('status', '=', 'sending')
     .execute();
+}
+
+/** `release` for several messages at once: a rate limit sends a whole claimed batch back. */
+export async function releaseMany(db: Kysely<Database>, messages: OutboundMessage[], workerId: string, notBefore: Date): Promise<void> {
+  const sure = messages.filter((m) => !m.uncertain).map((m) => m.id);
+  const unsure = messages.filter((m) => m.uncertain).map((m) => m.id);
+  const mine = (ids: string[]) =>
+    db.updateTable('outbox').where('id', 'in', ids).where('locked_by', '=', workerId).where('status', '=', 'sending');
+  if (sure.length > 0)
+    await mine(sure)
+      .set({ status: 'pending', not_before: notBefore, lease_until: null, attempts: sql`greatest(attempts - 1, 0)` })
+      .execute();
+  if (unsure.length > 0) await mine(unsure).set({ lease_until: notBefore }).execute();
 }

@@ -51,10 +51,11 @@ export async function startScheduler(opts: {
     if ([prompts, checkins, digests].some((c) => c.queued + c.skipped > 0))
       log.info({ prompts, checkins, digests, ms: Math.round(performance.now() - started) }, 'scheduled messages queued');
   };
+  const pauses = new Map<string, Date>();
   const drain = async () => {
     if (opts.deliverers.size === 0) return;
     for (let round = 0; round < 20; round++) {
-      const c = await drainOnce({ db: opts.db, deliverers: opts.deliverers, workerId: instanceId, now: clock, logger: log });
+      const c = await drainOnce({ db: opts.db, deliverers: opts.deliverers, workerId: instanceId, now: clock, logger: log, pauses });
       if (c.sent + c.retry + c.failed === 0) return;
     }
   };

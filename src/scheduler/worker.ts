@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
-import { MAX_ATTEMPTS, backoffMs, claimBatch, release, settle, settleSent, type Deliverer, type OutboundMessage } from './outbox.js';
+import { MAX_ATTEMPTS, backoffMs, claimBatch, release, releaseMany, settle, settleSent, type Deliverer, type OutboundMessage } from './outbox.js';
 
 export interface DrainOptions {
   db: Kysely<Database>;
@@ -11,6 +11,9 @@ export interface DrainOptions {
   logger: Logger;
   batch?: number;
   leaseMs?: number;
+  /** Platforms that asked us to wait, until when; kept by the caller across passes so that a rate
+   *  limit stops the claiming too, not only the sending. */
+  pauses?: Map<string, Date>;
 }
 
 export interface DrainCounts {
@@ -30,22 +33,25 @@ const CHUNK = 20;
  */
 export async function drainOnce(opts: DrainOptions): Promise<DrainCounts> {
   const counts: DrainCounts = { sent: 0, retry: 0, failed: 0 };
+  const pausedUntil = opts.pauses ?? new Map<string, Date>();
+  const ready = [...opts.deliverers.keys()].filter((p) => (pausedUntil.get(p)?.getTime() ?? 0) <= opts.now().getTime());
   const claimed = await claimBatch(opts.db, {
     workerId: opts.workerId,
     now: opts.now(),
     limit: opts.batch ?? 50,
     leaseMs: opts.leaseMs ?? 120_000,
-    platforms: [...opts.deliverers.keys()],
+    platforms: ready,
   });
-  const pausedUntil = new Map<string, Date>();
   const at = () => ({ workerId: opts.workerId, now: opts.now() });
   for (let i = 0; i < claimed.length; i += CHUNK) {
     const chunk: OutboundMessage[] = [];
+    const back: OutboundMessage[] = [];
     for (const message of claimed.slice(i, i + CHUNK)) {
       const paused = pausedUntil.get(message.platform);
-      if (paused) await release(opts.db, message, opts.workerId, paused);
-      else chunk.push(message);
+      (paused && paused > opts.now() ? back : chunk).push(message);
     }
+    for (const [platform, until] of pausedUntil)
+      await releaseMany(opts.db, back.filter((m) => m.platform === platform), opts.workerId, until);
     const started = performance.now();
     const outcomes = await Promise.all(
       chunk.map(async (message) => {
