@@ -25,6 +25,8 @@ async function main() {
     try {
       const engine = await runEngine(pgDb, members, debriefs, 'bench');
       const floorPool = new pg.Pool({ connectionString: pgDb.url, max: poolSize });
+      // Its connections may still be closing when the database is dropped (FORCE) after the run.
+      floorPool.on('error', () => {});
       const floor = await runFloor(floorPool, members, engine.turns);
       await floorPool.end();
       printEngine(`1. Engine on Postgres, saturation: ${members} members at once with no pause between turns, ${debriefs} debriefs, pool ${poolSize}`, engine, floor, true);
@@ -49,6 +51,7 @@ async function main() {
     try {
       const engine = await runEngine(lite, members, liteDebriefs, 'bench');
       const floorPool = new pg.Pool(createPgConfig(lite.pglite));
+      floorPool.on('error', () => {});
       const floor = await runFloor(floorPool, members, engine.turns);
       await floorPool.end();
       printEngine(`1b. Engine on embedded PGlite: ${members} members at once, ${liteDebriefs} debriefs`, engine, floor, false);
