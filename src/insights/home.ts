@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import { findMemberId } from '../db/conversations.js';
 import type { Actor } from '../engine/types.js';
 import { outcomes } from '../flows/debrief.js';
 
@@ -20,20 +21,14 @@ const MAX_ITEMS = 10;
 const MAX_RECENT = 5;
 
 export async function memberHome(db: Kysely<Database>, actor: Actor): Promise<MemberHome> {
-  const member = await db
-    .selectFrom('members')
-    .select('id')
-    .where('platform', '=', actor.platform)
-    .where('workspace_id', '=', actor.workspaceId)
-    .where('user_id', '=', actor.userId)
-    .executeTakeFirst();
-  if (!member) return { openItems: [], recent: [] };
+  const memberId = await findMemberId(db, actor);
+  if (!memberId) return { openItems: [], recent: [] };
 
   const [items, debriefs] = await Promise.all([
     db
       .selectFrom('action_items')
       .select(['text', 'due_date'])
-      .where('member_id', '=', member.id)
+      .where('member_id', '=', memberId)
       .where('status', '=', 'open')
       .orderBy('due_date', (ob) => ob.asc().nullsLast())
       .orderBy('created_at', 'desc')
@@ -42,7 +37,7 @@ export async function memberHome(db: Kysely<Database>, actor: Actor): Promise<Me
     db
       .selectFrom('debriefs')
       .select(['company', 'role', 'outcome', 'interview_date', 'created_at'])
-      .where('member_id', '=', member.id)
+      .where('member_id', '=', memberId)
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(MAX_RECENT)
