@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Actor, InboundTurn } from '../engine/types.js';
-import { claimInboundEvent, inboundExists, inboundRow } from './inbound-events.js';
+import { claimInboundEvent, inboundExists } from './inbound-events.js';
 import type { ConversationState, RecordedAnswer } from '../engine/machine.js';
 import type { ConversationRow, Database } from './types.js';
 
@@ -67,16 +67,6 @@ export async function findMemberId(db: Db, actor: Actor): Promise<string | undef
     .where('user_id', '=', actor.userId)
     .executeTakeFirst();
   return row?.id;
-}
-
-export async function loadOpenConversation(db: Db, memberId: string): Promise<ConversationState | null> {
-  const row = await db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('member_id', '=', memberId)
-    .where('status', 'in', ['active', 'paused'])
-    .executeTakeFirst();
-  return row ? toState(row) : null;
 }
 
 interface StoredState {
@@ -214,15 +204,7 @@ export async function writeTurnAtomic(db: Kysely<Database>, w: TurnWrites): Prom
   const only = w.writes.at(-1);
   const { turn } = w.inbound;
   const receipt = JSON.stringify(w.inbound.result);
-  if (!only) {
-    const row = await db
-      .insertInto('inbound_events')
-      .values(inboundRow(turn, w.memberId, w.inbound.result))
-      .onConflict((oc) => oc.columns(['platform', 'workspace_id', 'event_id']).doNothing())
-      .returning('event_id')
-      .executeTakeFirst();
-    return row ? 'written' : 'duplicate';
-  }
+  if (!only) return (await claimInboundEvent(db, turn, w.memberId, w.inbound.result)) ? 'written' : 'duplicate';
   const ended = only.status === 'active' || only.status === 'paused' ? null : w.now;
   const fresh = sql`not exists (select 1 from inbound_events where platform = ${turn.platform} and workspace_id = ${turn.workspaceId} and event_id = ${turn.eventId})`;
   const conv =

@@ -7,7 +7,7 @@ import type { Database } from './types.js';
  * already recorded: the caller rolls back and answers with the stored result instead.
  */
 export async function claimInboundEvent(
-  trx: Transaction<Database>,
+  trx: Kysely<Database> | Transaction<Database>,
   turn: InboundTurn,
   memberId: string | null,
   result: Record<string, unknown>,

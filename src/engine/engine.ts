@@ -72,7 +72,7 @@ export function createEngine(opts: EngineOptions): Engine {
     if (!stored || Date.now() - prior.at > 15 * 60_000 || !sameInput(prior.input, turn.input)) return undefined;
     const result = { ...(stored as unknown as TurnResult), duplicate: false };
     // This delivery gets a receipt of its own, so a platform's retry of it is a duplicate too.
-    await opts.db.transaction().execute((trx) => claimInboundEvent(trx, turn, null, { ...stored, duplicate: undefined }));
+    await claimInboundEvent(opts.db, turn, null, { ...stored, duplicate: undefined });
     return result;
   }
 

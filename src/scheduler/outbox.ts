@@ -182,18 +182,7 @@ export async function settle(
  * lease simply ends then), so the next sender still checks before sending.
  */
 export async function release(db: Kysely<Database>, m: OutboundMessage, workerId: string, notBefore: Date): Promise<void> {
-  // An uncertain message keeps its attempt: it may have been one.
-  await db
-    .updateTable('outbox')
-    .set(
-      m.uncertain
-        ? { lease_until: notBefore }
-        : { status: 'pending', not_before: notBefore, lease_until: null, attempts: sql`greatest(attempts - 1, 0)` },
-    )
-    .where('id', '=', m.id)
-    .where('locked_by', '=', workerId)
-    .where('status', '=', 'sending')
-    .execute();
+  await releaseMany(db, [m], workerId, notBefore);
 }
 
 /** `release` for several messages at once: a rate limit sends a whole claimed batch back. */
