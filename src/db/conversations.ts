@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Actor, InboundTurn } from '../engine/types.js';
+import type { Actor, InboundTurn, StoredReceipt } from '../engine/types.js';
 import { claimInboundEvent, inboundExists } from './inbound-events.js';
 import type { ConversationState, RecordedAnswer } from '../engine/machine.js';
 import type { ConversationRow, Database } from './types.js';
@@ -175,7 +175,7 @@ export interface TurnWrites {
   current: { id: string; version: number } | undefined;
   writes: ConversationState[];
   answers: RecordedAnswer[];
-  inbound: { turn: InboundTurn; result: Record<string, unknown> };
+  inbound: { turn: InboundTurn; result: StoredReceipt };
   now: Date;
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { InboundTurn } from '../engine/types.js';
+import type { InboundTurn, StoredReceipt } from '../engine/types.js';
 import type { Database } from './types.js';
 
 /**
@@ -10,7 +10,7 @@ export async function claimInboundEvent(
   trx: Kysely<Database> | Transaction<Database>,
   turn: InboundTurn,
   memberId: string | null,
-  result: Record<string, unknown>,
+  result: StoredReceipt,
 ): Promise<boolean> {
   const row = await trx
     .insertInto('inbound_events')
@@ -21,7 +21,7 @@ export async function claimInboundEvent(
   return row !== undefined;
 }
 
-export function inboundRow(turn: InboundTurn, memberId: string | null, result: Record<string, unknown>) {
+export function inboundRow(turn: InboundTurn, memberId: string | null, result: StoredReceipt) {
   return {
     platform: turn.platform,
     workspace_id: turn.workspaceId,
@@ -32,7 +32,7 @@ export function inboundRow(turn: InboundTurn, memberId: string | null, result: R
 }
 
 /** The receipt row of this event, if it was handled before. */
-function receiptOf(db: Kysely<Database> | Transaction<Database>, turn: InboundTurn) {
+function receiptOf(db: Kysely<Database> | Transaction<Database>, turn: Pick<InboundTurn, 'platform' | 'workspaceId' | 'eventId'>) {
   return db
     .selectFrom('inbound_events')
     .where('platform', '=', turn.platform)
@@ -40,7 +40,10 @@ function receiptOf(db: Kysely<Database> | Transaction<Database>, turn: InboundTu
     .where('event_id', '=', turn.eventId);
 }
 
-export async function storedResult(db: Kysely<Database>, turn: InboundTurn): Promise<Record<string, unknown> | undefined> {
+export async function storedResult(
+  db: Kysely<Database>,
+  turn: Pick<InboundTurn, 'platform' | 'workspaceId' | 'eventId'>,
+): Promise<StoredReceipt | undefined> {
   return (await receiptOf(db, turn).select('result').executeTakeFirst())?.result;
 }
 

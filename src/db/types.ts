@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
-import type { Reply } from '../engine/types.js';
+import type { Reply, StoredReceipt } from '../engine/types.js';
 
 /** Table types in the shape Kysely's codegen would produce; the schema itself lives in `migrations/`. */
 
@@ -56,7 +56,7 @@ export interface InboundEventsTable {
   event_id: string;
   member_id: string | null;
   /** The turn's result as first computed, so a redelivery gets the same replies. */
-  result: JSONColumnType<Record<string, unknown>>;
+  result: JSONColumnType<StoredReceipt>;
   created_at: CreatedAt;
 }
 

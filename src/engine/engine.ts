@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { ConcurrentTurn, fitsOneStatement, loadMember, writeTurnAtomic, writeTurnInTransaction } from '../db/conversations.js';
-import { claimInboundEvent, inboundExists, storedResult } from '../db/inbound-events.js';
+import { ConcurrentTurn } from '../db/conversations.js';
+import { turnStore, type TurnStore } from '../db/turn-store.js';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
 import type { FlowRegistry } from './flow.js';
 import { parseStart, transition } from './machine.js';
-import type { Actor, InboundTurn, Reply, TurnInput, TurnResult } from './types.js';
+import type { Actor, InboundTurn, Reply, StoredReceipt, TurnInput, TurnResult } from './types.js';
 
 /** `/debrief <name> ...` commands that are not part of a dialogue: history, insights, export... */
 export interface CommandContext {
@@ -48,187 +48,224 @@ export interface Engine {
   drain(): Promise<void>;
 }
 
+/** This event was recorded before (a redelivery): it is answered from its receipt. */
 class Duplicate extends Error {}
 
+type Outcome = 'ok' | 'duplicate' | 'error';
+type ExternalCommand = { name: string; args: string[]; issuedAt?: Date };
+
+/** What every step of a turn shares. */
+interface Deps {
+  opts: EngineOptions;
+  store: TurnStore;
+  clock: () => Date;
+  commands: Readonly<Record<string, CommandHandler>>;
+  unconfirmed: Unconfirmed;
+}
+
 export function createEngine(opts: EngineOptions): Engine {
-  const clock = opts.clock ?? (() => new Date());
-  const commands = opts.commands ?? {};
+  const store = turnStore(opts.db);
+  const deps: Deps = {
+    opts,
+    store,
+    clock: opts.clock ?? (() => new Date()),
+    commands: opts.commands ?? {},
+    unconfirmed: unconfirmedTurns(store),
+  };
   const inFlight = new Set<Promise<unknown>>();
-  /**
-   * Turns that failed with their connection after the write may have reached the database, by
-   * person: the apology asks them to send it again, and if the first one did commit, the resend must
-   * not land on the next question. Kept in memory because the database was unreachable when it was
-   * learnt; on another replica the resend is handled as a new answer, as before.
-   */
-  const unconfirmed = new Map<string, { eventId: string; input: TurnInput; at: number }>();
-  const personKey = (t: InboundTurn) => `${t.platform}\u0000${t.workspaceId}\u0000${t.userId}`;
-
-  /** The stored replies of an unconfirmed turn that did commit, when this turn sends the same again. */
-  async function resentAfterUnconfirmed(turn: InboundTurn): Promise<TurnResult | undefined> {
-    const prior = unconfirmed.get(personKey(turn));
-    if (!prior) return undefined;
-    const stored = await storedResult(opts.db, { ...turn, eventId: prior.eventId });
-    unconfirmed.delete(personKey(turn));
-    if (!stored || Date.now() - prior.at > 15 * 60_000 || !sameInput(prior.input, turn.input)) return undefined;
-    const result = { ...(stored as unknown as TurnResult), duplicate: false };
-    // This delivery gets a receipt of its own, so a platform's retry of it is a duplicate too.
-    await claimInboundEvent(opts.db, turn, null, { ...stored, duplicate: undefined });
-    return result;
-  }
-
-  async function run(turn: InboundTurn): Promise<TurnResult> {
-    const started = performance.now();
-    // Ids only: never the text of a turn. A plain object rather than a child logger per turn.
-    const ids = { platform: turn.platform, workspace: turn.workspaceId, user: turn.userId, event: turn.eventId };
-    const finish = (outcome: 'ok' | 'duplicate' | 'error') => {
-      const seconds = (performance.now() - started) / 1000;
-      opts.onTurn?.({ platform: turn.platform, outcome, seconds });
-      return Math.round(seconds * 1000);
-    };
-    // Set once an attempt died with its connection: its write may have committed, so a receipt
-    // found by a later attempt is this delivery's own, not a redelivery's.
-    let uncertain = false;
-    try {
-      const result = await retryOnRace(async () => {
-        const resent = await resentAfterUnconfirmed(turn);
-        if (resent) {
-          opts.logger.info(ids, 'a resend of a turn that had been saved after all');
-          return resent;
-        }
-        const now = clock();
-        const external = externalCommand(turn);
-        // A redelivered command is answered from its receipt before anything runs: `forget`'s
-        // confirmation must not meet a member row that a second delivery would create.
-        if (external && commands[external.name] && (await inboundExists(opts.db, turn))) throw new Duplicate();
-        // Read without a transaction: the write below is conditional on what was read.
-        const { memberId, conversation: current, version } = await loadMember(opts.db, turn, randomUUID(), turn.context?.timeZone);
-        // A file (an export, a chart) is not kept with the receipt: it would copy a person's data into
-        // every later export and grow the table. A redelivery gets the file's name, not its content.
-        const receipt = (r: TurnResult) => ({ ...r, duplicate: undefined, replies: r.replies.map(withoutFileContent) });
-        if (external && commands[external.name]) {
-          return opts.db.transaction().execute(async (trx) => {
-            const replies = await commands[external.name]!({
-              trx,
-              actor: turn,
-              turn,
-              memberId,
-              args: external.args,
-              now,
-              ...(external.issuedAt ? { issuedAt: external.issuedAt } : {}),
-            });
-            const result: TurnResult = {
-              replies,
-              duplicate: false,
-              conversationId: null,
-              // A command's button: the adapter takes the buttons away, as for any accepted click.
-              ...(turn.input.kind === 'choice' ? { click: { status: 'accepted' as const, labels: [] } } : {}),
-            };
-            // A command may have deleted its own member (forget): its receipt then belongs to no one.
-            const stillThere = await trx.selectFrom('members').select('id').where('id', '=', memberId).executeTakeFirst();
-            if (!(await claimInboundEvent(trx, turn, stillThere ? memberId : null, receipt(result)))) throw new Duplicate();
-            return result;
-          });
-        }
-        const loaded = await loadForStart(opts.db, memberId, now, turn, current?.startWanted?.flow);
-        const outcome = transition(
-          {
-            flows: opts.flows,
-            defaultFlow: opts.defaultFlow,
-            now,
-            resumePromptAfterMs: opts.resumePromptAfterMs,
-            idleExpiryMs: opts.idleExpiryMs,
-            loaded,
-          },
-          current,
-          turn.input,
-        );
-        const result: TurnResult = {
-          replies: outcome.replies,
-          duplicate: false,
-          conversationId: outcome.writes.at(-1)?.id ?? current?.id ?? null,
-          ...(outcome.click ? { click: outcome.click } : {}),
-        };
-        const writes = {
-          memberId,
-          current: current ? { id: current.id, version } : undefined,
-          writes: outcome.writes,
-          answers: outcome.answers,
-          inbound: { turn, result: receipt(result) },
-          now,
-        };
-        const completion = outcome.completion;
-        if (!completion?.completion.save && fitsOneStatement(writes)) {
-          const written = await writeTurnAtomic(opts.db, writes);
-          if (written === 'duplicate') throw new Duplicate();
-          if (written === 'race') throw new ConcurrentTurn();
-          return result;
-        }
-        return opts.db.transaction().execute(async (trx) => {
-          if (await inboundExists(trx, turn)) throw new Duplicate();
-          if (completion?.completion.save)
-            await completion.completion.save({ trx, memberId, conversationId: completion.conversationId, now });
-          if (!(await writeTurnInTransaction(trx, writes))) throw new Duplicate();
-          return result;
-        });
-      }, () => (uncertain = true)).catch(async (err: unknown) => {
-        if (!(err instanceof Duplicate) || !uncertain) throw err;
-        const stored = await storedResult(opts.db, turn);
-        return { ...(stored as unknown as TurnResult), duplicate: false };
-      });
-      opts.logger.info({ ...ids, conversation: result.conversationId, ms: finish('ok') }, 'turn handled');
-      return result;
-    } catch (err) {
-      if (err instanceof Duplicate) {
-        const stored = await storedResult(opts.db, turn);
-        opts.logger.info({ ...ids, ms: finish('duplicate') }, 'duplicate event; replaying stored replies');
-        return { ...(stored as unknown as TurnResult), duplicate: true };
-      }
-      if (uncertain || isConnectionError(err)) {
-        // A resend that failed too (the database still down) keeps the first one: that is the one
-        // that may have been saved.
-        const earlier = unconfirmed.get(personKey(turn));
-        if (!earlier || !sameInput(earlier.input, turn.input))
-          unconfirmed.set(personKey(turn), { eventId: turn.eventId, input: turn.input, at: Date.now() });
-      }
-      opts.logger.error({ ...ids, err: errorSummary(err), ms: finish('error') }, 'turn failed');
-      throw err;
-    }
-  }
-
-  /**
-   * A flow with a `load` (the check-in reads open action items) gets its data only in the turns that
-   * may start it, so an ordinary turn stays at its few queries.
-   */
-  async function loadForStart(
-    db: Kysely<Database>,
-    memberId: string,
-    now: Date,
-    turn: InboundTurn,
-    wantedBefore: string | undefined,
-  ): Promise<Record<string, Record<string, unknown>> | undefined> {
-    const candidates = new Set<string>();
-    if (turn.input.kind === 'choice') {
-      const wanted = parseStart(turn.input.choiceIds[0] ?? '');
-      if (wanted) candidates.add(wanted.flow);
-      if (wantedBefore) candidates.add(wantedBefore);
-    } else if (wantedBefore) candidates.add(wantedBefore);
-    const loaded: Record<string, Record<string, unknown>> = {};
-    for (const id of candidates) {
-      const flow = opts.flows.get(id);
-      if (flow?.load) loaded[id] = await flow.load({ db, memberId, now });
-    }
-    return Object.keys(loaded).length > 0 ? loaded : undefined;
-  }
-
   return {
     handle(turn) {
-      const p = run(turn);
+      const p = run(deps, turn);
       inFlight.add(p);
       void p.catch(() => {}).finally(() => inFlight.delete(p));
       return p;
     },
     async drain() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+/** A turn from start to end: attempts until one sticks, then logs and counts it. */
+async function run(d: Deps, turn: InboundTurn): Promise<TurnResult> {
+  const finish = turnTimer(d.opts, turn);
+  // Ids only: never the text of a turn. A plain object rather than a child logger per turn.
+  const ids = { platform: turn.platform, workspace: turn.workspaceId, user: turn.userId, event: turn.eventId };
+  // Set once an attempt died with its connection: its write may have committed, so a receipt
+  // found by a later attempt is this delivery's own, not a redelivery's.
+  let uncertain = false;
+  try {
+    const result = await retryOnRace(() => attempt(d, turn), () => (uncertain = true));
+    d.opts.logger.info({ ...ids, conversation: result.conversationId, ms: finish('ok') }, 'turn handled');
+    return result;
+  } catch (err) {
+    if (err instanceof Duplicate) {
+      const replayed = await replay(d.store, turn, !uncertain);
+      if (uncertain) d.opts.logger.info({ ...ids, conversation: replayed.conversationId, ms: finish('ok') }, 'turn handled');
+      else d.opts.logger.info({ ...ids, ms: finish('duplicate') }, 'duplicate event; replaying stored replies');
+      return replayed;
+    }
+    d.unconfirmed.note(turn, err, uncertain);
+    d.opts.logger.error({ ...ids, err: errorSummary(err), ms: finish('error') }, 'turn failed');
+    throw err;
+  }
+}
+
+/** One attempt: the stored answer to a resend, a command, or a step of the dialogue. */
+async function attempt(d: Deps, turn: InboundTurn): Promise<TurnResult> {
+  const resent = await d.unconfirmed.resent(turn);
+  if (resent) {
+    d.opts.logger.info({ platform: turn.platform, user: turn.userId, event: turn.eventId }, 'a resend of a turn that had been saved after all');
+    return resent;
+  }
+  const now = d.clock();
+  const external = externalCommand(turn);
+  const handler = external && d.commands[external.name];
+  return external && handler ? runCommand(d, turn, external, handler, now) : runDialogue(d, turn, now);
+}
+
+/** `/debrief history` and friends: the handler's work and the receipt commit together. */
+async function runCommand(d: Deps, turn: InboundTurn, external: ExternalCommand, handler: CommandHandler, now: Date): Promise<TurnResult> {
+  // A redelivered command is answered from its receipt before anything runs: `forget`'s
+  // confirmation must not meet a member row that a second delivery would create.
+  if (await d.store.exists(turn)) throw new Duplicate();
+  const { memberId } = await d.store.load(turn, randomUUID());
+  let result: TurnResult | undefined;
+  const outcome = await d.store.commitCommand(turn, memberId, async (trx) => {
+    const replies = await handler({ trx, actor: turn, turn, memberId, args: external.args, now, ...(external.issuedAt ? { issuedAt: external.issuedAt } : {}) });
+    result = {
+      replies,
+      duplicate: false,
+      conversationId: null,
+      // A command's button: the adapter takes the buttons away, as for any accepted click.
+      ...(turn.input.kind === 'choice' ? { click: { status: 'accepted' as const, labels: [] } } : {}),
+    };
+    return receiptOf(result);
+  });
+  if (outcome === 'duplicate' || !result) throw new Duplicate();
+  return result;
+}
+
+/** A step of the dialogue: read, decide (the pure machine), write conditionally on what was read. */
+async function runDialogue(d: Deps, turn: InboundTurn, now: Date): Promise<TurnResult> {
+  const { memberId, conversation: current, version } = await d.store.load(turn, randomUUID());
+  const loaded = await loadForStart(d, memberId, now, turn, current?.startWanted?.flow);
+  const { opts } = d;
+  const machine = { flows: opts.flows, defaultFlow: opts.defaultFlow, now, resumePromptAfterMs: opts.resumePromptAfterMs, idleExpiryMs: opts.idleExpiryMs, loaded };
+  const outcome = transition(machine, current, turn.input);
+  const result: TurnResult = {
+    replies: outcome.replies,
+    duplicate: false,
+    conversationId: outcome.writes.at(-1)?.id ?? current?.id ?? null,
+    ...(outcome.click ? { click: outcome.click } : {}),
+  };
+  const done = outcome.completion;
+  const save = done?.completion.save;
+  const written = await d.store.commit({
+    memberId,
+    current: current ? { id: current.id, version } : undefined,
+    writes: outcome.writes,
+    answers: outcome.answers,
+    inbound: { turn, result: receiptOf(result) },
+    now,
+    ...(done && save ? { alongside: (trx) => save({ trx, memberId, conversationId: done.conversationId, now }) } : {}),
+  });
+  if (written === 'duplicate') throw new Duplicate();
+  if (written === 'race') throw new ConcurrentTurn();
+  return result;
+}
+
+/**
+ * The stored replies of this event. `duplicate` false when the receipt is this delivery's own (an
+ * attempt whose connection died had committed after all), so the adapter shows them.
+ */
+async function replay(store: TurnStore, turn: InboundTurn, duplicate: boolean): Promise<TurnResult> {
+  // A receipt can vanish after it was seen: `forget` deletes a member's receipts with them.
+  const stored = (await store.receipt(turn)) ?? { replies: [], conversationId: null };
+  return { ...stored, duplicate };
+}
+
+/**
+ * A flow with a `load` (the check-in reads open action items) gets its data only in the turns that
+ * may start it, so an ordinary turn stays at its few queries.
+ */
+async function loadForStart(
+  d: Deps,
+  memberId: string,
+  now: Date,
+  turn: InboundTurn,
+  wantedBefore: string | undefined,
+): Promise<Record<string, Record<string, unknown>> | undefined> {
+  const candidates = new Set<string>();
+  if (turn.input.kind === 'choice') {
+    const wanted = parseStart(turn.input.choiceIds[0] ?? '');
+    if (wanted) candidates.add(wanted.flow);
+  }
+  if (wantedBefore) candidates.add(wantedBefore);
+  const loaded: Record<string, Record<string, unknown>> = {};
+  for (const id of candidates) {
+    const flow = d.opts.flows.get(id);
+    if (flow?.load) loaded[id] = await flow.load({ db: d.opts.db, memberId, now });
+  }
+  return Object.keys(loaded).length > 0 ? loaded : undefined;
+}
+
+/** Starts a turn's clock; the returned function reports the outcome for metrics and gives the ms. */
+function turnTimer(opts: EngineOptions, turn: InboundTurn): (outcome: Outcome) => number {
+  const started = performance.now();
+  return (outcome) => {
+    const seconds = (performance.now() - started) / 1000;
+    opts.onTurn?.({ platform: turn.platform, outcome, seconds });
+    return Math.round(seconds * 1000);
+  };
+}
+
+/**
+ * A file (an export, a chart) is not kept with the receipt: it would copy a person's data into every
+ * later export and grow the table. A redelivery gets the file's name, not its content.
+ */
+function receiptOf(r: TurnResult): StoredReceipt {
+  return {
+    replies: r.replies.map(withoutFileContent),
+    conversationId: r.conversationId,
+    ...(r.click ? { click: r.click } : {}),
+  };
+}
+
+interface Unconfirmed {
+  /** The stored replies of an unconfirmed turn that did commit, when this turn sends the same again. */
+  resent(turn: InboundTurn): Promise<TurnResult | undefined>;
+  /** Remembers a turn that failed with its connection after its write may have reached the database. */
+  note(turn: InboundTurn, err: unknown, uncertain: boolean): void;
+}
+
+/**
+ * Turns that failed with their connection after the write may have reached the database, by
+ * person: the apology asks them to send it again, and if the first one did commit, the resend must
+ * not land on the next question. Kept in memory because the database was unreachable when it was
+ * learnt; on another replica the resend is handled as a new answer, as before.
+ */
+function unconfirmedTurns(store: TurnStore): Unconfirmed {
+  const byPerson = new Map<string, { eventId: string; input: TurnInput; at: number }>();
+  const personKey = (t: InboundTurn) => `${t.platform}\u0000${t.workspaceId}\u0000${t.userId}`;
+  return {
+    async resent(turn) {
+      const prior = byPerson.get(personKey(turn));
+      if (!prior) return undefined;
+      const stored = await store.receipt({ ...turn, eventId: prior.eventId });
+      byPerson.delete(personKey(turn));
+      if (!stored || Date.now() - prior.at > 15 * 60_000 || !sameInput(prior.input, turn.input)) return undefined;
+      // This delivery gets a receipt of its own, so a platform's retry of it is a duplicate too.
+      await store.record(turn, null, stored);
+      return { ...stored, duplicate: false };
+    },
+    note(turn, err, uncertain) {
+      if (!uncertain && !isConnectionError(err)) return;
+      // A resend that failed too (the database still down) keeps the first one: that is the one
+      // that may have been saved.
+      const earlier = byPerson.get(personKey(turn));
+      if (!earlier || !sameInput(earlier.input, turn.input))
+        byPerson.set(personKey(turn), { eventId: turn.eventId, input: turn.input, at: Date.now() });
     },
   };
 }

@@ -73,3 +73,7 @@ export interface TurnResult {
    *  the buttons) or rejected (an old or someone else's button; the replies explain, nothing changed). */
   click?: { status: 'accepted'; labels: string[] } | { status: 'rejected' };
 }
+
+/** What a turn's receipt keeps: its replies as first given (a file without its content), so that a
+ *  redelivery, or a delivery after a crash, shows the same thing. */
+export type StoredReceipt = Omit<TurnResult, 'duplicate'>;
