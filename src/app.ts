@@ -1,12 +1,18 @@
 import type { Config } from './config.js';
 import { connectDatabase, type DatabaseHandle } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
-import { createCommands } from './commands.js';
+import { commandHandlers, createCommands, turnNeedsProfile } from './commands.js';
 import { createEngine, type Engine } from './engine/engine.js';
 import { createFlowRegistry } from './flows/index.js';
 import { startHealthServer, type HealthServer } from './health.js';
+import type { TurnInput } from './engine/types.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
+
+// The app's public interface: adapters import from this file (and the leaf modules config, log and
+// startup-error), never from the engine, database or scheduler directly.
+export type { Actor, Card, Choice, InboundTurn, Reply, TurnInput, TurnResult } from './engine/types.js';
+export { OPEN_PROMPT, choiceIds, choiceRole, commandWords, isCommandPrompt, isOpenPrompt } from './engine/ids.js';
 
 /** Everything an adapter needs, built from one validated Config: the composition root. */
 export interface App {
@@ -15,6 +21,9 @@ export interface App {
   database: DatabaseHandle;
   engine: Engine;
   metrics: Metrics;
+  /** Whether the turn runs a command that reads the person's platform profile (admin, time zone):
+   *  an adapter that has to ask the platform for it asks for these turns only. */
+  needsProfile(input: TurnInput): boolean;
   close(): Promise<void>;
 }
 
@@ -36,11 +45,12 @@ export async function createApp(
   try {
     const { applied } = await migrateToLatest(database.db);
     const metrics = createMetrics();
+    const commands = createCommands(config.scheduler);
     const engine = createEngine({
       db: database.db,
       flows: createFlowRegistry(),
       defaultFlow: 'debrief',
-      commands: createCommands(config.scheduler),
+      commands: commandHandlers(commands),
       resumePromptAfterMs: config.resumePromptAfterMs,
       idleExpiryMs: config.sessionIdleExpiryMs,
       logger,
@@ -62,6 +72,7 @@ export async function createApp(
       database,
       engine,
       metrics,
+      needsProfile: (input) => turnNeedsProfile(commands, input),
       async close() {
         await engine.drain();
         await health?.close();

@@ -1,5 +1,7 @@
 import type { SchedulerConfig } from './config.js';
 import type { CommandHandler } from './engine/engine.js';
+import { commandOf } from './engine/ids.js';
+import type { TurnInput } from './engine/types.js';
 import { exportCommand } from './insights/export.js';
 import { forgetCommand } from './insights/forget.js';
 import { historyCommand } from './insights/history.js';
@@ -7,14 +9,31 @@ import { insightsCommand } from './insights/insights.js';
 import { createAdminCommand } from './scheduler/admin-command.js';
 import { createCheckinsCommand } from './scheduler/checkins-command.js';
 
+export interface Command {
+  run: CommandHandler;
+  /** Reads what the platform vouches for about the person (admin rights, profile time zone), so an
+   *  adapter that must ask the platform for it does so before the turn, and only for these. */
+  needsProfile?: boolean;
+}
+
 /** The `/debrief <name>` commands that live outside the dialogue, by name. */
-export function createCommands(scheduler: SchedulerConfig): Record<string, CommandHandler> {
+export function createCommands(scheduler: SchedulerConfig): Record<string, Command> {
   return {
-    history: historyCommand,
-    insights: insightsCommand,
-    export: exportCommand,
-    forget: forgetCommand,
-    admin: createAdminCommand(scheduler),
-    checkins: createCheckinsCommand(scheduler),
+    history: { run: historyCommand },
+    insights: { run: insightsCommand },
+    export: { run: exportCommand },
+    forget: { run: forgetCommand },
+    admin: { run: createAdminCommand(scheduler), needsProfile: true },
+    checkins: { run: createCheckinsCommand(scheduler), needsProfile: true },
   };
+}
+
+export function commandHandlers(commands: Readonly<Record<string, Command>>): Record<string, CommandHandler> {
+  return Object.fromEntries(Object.entries(commands).map(([name, c]) => [name, c.run]));
+}
+
+/** Whether this turn runs a command that reads the person's platform profile. */
+export function turnNeedsProfile(commands: Readonly<Record<string, Command>>, input: TurnInput): boolean {
+  const name = commandOf(input)?.name;
+  return name !== undefined && Object.hasOwn(commands, name) && commands[name]!.needsProfile === true;
 }

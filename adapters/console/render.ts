@@ -1,4 +1,4 @@
-import type { Reply } from '../../src/engine/types.js';
+import { choiceRole, commandWords, isCommandPrompt, type Reply } from '../../src/app.js';
 
 /** The engine's light markup (*bold*, _italic_, `code`) as terminal text, with colour on a TTY. */
 function markup(text: string, color: boolean): string {
@@ -20,17 +20,20 @@ export function renderReply(reply: Reply, color: boolean): string {
   }
   const choices = reply.choices ?? [];
   // A command's buttons (forget's confirmation, turning on check-ins) are commands to type here.
-  if (reply.promptRef?.startsWith('command:')) {
-    for (const c of choices) lines.push(`  • ${c.label}: type /debrief ${c.id.split(':').join(' ')}`);
+  if (isCommandPrompt(reply.promptRef)) {
+    for (const c of choices) lines.push(`  • ${c.label}: type /debrief ${commandWords(c.id)}`);
     return withCopyable(lines, reply);
   }
-  const answers = choices.filter((c) => !c.id.startsWith('cmd:'));
+  const answers = choices.filter((c) => choiceRole(c.id).role === 'answer');
   // A 1-5 scale reads better on one line than as five numbered rows of its own numbers.
   if (answers.length > 0 && answers.every((c, i) => c.label === String(i + 1))) lines.push(`  ${answers.map((c) => c.label).join('  ')}`);
   else answers.forEach((c, i) => lines.push(`  ${i + 1}) ${c.label}`));
-  const commands = choices.filter((c) => c.id.startsWith('cmd:') && c.id !== 'cmd:retry');
-  if (commands.length > 0)
-    lines.push(markup(`_(or type ${commands.map((c) => c.id.slice(4)).join(' / ')})_`, color));
+  // Typing is itself the retry here, so "try again" is not offered as a word.
+  const words = choices.flatMap((c) => {
+    const r = choiceRole(c.id);
+    return r.role === 'control' && r.word !== 'retry' ? [r.word] : [];
+  });
+  if (words.length > 0) lines.push(markup(`_(or type ${words.join(' / ')})_`, color));
   return withCopyable(lines, reply);
 }
 

@@ -7,7 +7,7 @@ import {
   type APIEmbed,
   type APIStringSelectComponent,
 } from 'discord.js';
-import type { Choice, Reply } from '../../src/engine/types.js';
+import { OPEN_PROMPT, choiceRole, type Choice, type Reply } from '../../src/app.js';
 import { encodeCustomId } from './parse.js';
 
 /** One Discord message: what `channel.send`, `interaction.reply` and `update` take. */
@@ -92,16 +92,16 @@ function select(owner: string, promptRef: string, choices: Choice[], multi: bool
 }
 
 /**
- * Answers are buttons (tags, where several may be picked, a multi-select menu); `cmd:` choices (skip,
+ * Answers are buttons (tags, where several may be picked, a multi-select menu); control choices (skip,
  * pause, try again) are always grey buttons on the last row. `owner` is the user the message is for:
  * a click by anyone else is turned away before it reaches the engine.
  */
 function components(reply: Reply, owner: string): Row[] {
   const choices = reply.choices ?? [];
   if (choices.length === 0) return [];
-  const promptRef = reply.promptRef ?? 'none';
-  const answers = choices.filter((c) => !c.id.startsWith('cmd:'));
-  const commands = choices.filter((c) => c.id.startsWith('cmd:'));
+  const promptRef = reply.promptRef ?? OPEN_PROMPT;
+  const answers = choices.filter((c) => choiceRole(c.id).role === 'answer');
+  const commands = choices.filter((c) => choiceRole(c.id).role === 'control');
   const commandRows = rowsOf(commands.map((c) => button(owner, promptRef, c, ButtonStyle.Secondary)));
   const room = ROWS_MAX - commandRows.length;
   let answerRows: Row[] = [];

@@ -1,12 +1,11 @@
 import type { App as BoltApp, BlockAction, RespondFn, types, webApi } from '@slack/bolt';
-import type { App } from '../../src/app.js';
-import type { InboundTurn, TurnResult } from '../../src/engine/types.js';
+import { isOpenPrompt, type App, type InboundTurn, type TurnResult } from '../../src/app.js';
 import { DONE_ACTION } from './action-ids.js';
 import { memberHome } from '../../src/insights/home.js';
 import { openDm, postPlain, postReplies, slackErrorSummary } from './deliver.js';
 import { homeView } from './home-view.js';
 import { actionTurn, commandTurn, isSharedChannel, messageTurn, PLATFORM, type ActionPayload, type EventEnvelope } from './parse.js';
-import { choiceNeedsProfile, commandNeedsProfile, profileContext } from './profile.js';
+import { profileContext } from './profile.js';
 import { answeredBlocks, escapeMrkdwn } from './render.js';
 
 type WebClient = webApi.WebClient;
@@ -93,7 +92,7 @@ export function registerHandlers(bolt: BoltApp, deps: HandlerDeps): void {
   bolt.command(COMMAND, async ({ command, ack, client }) => {
     await ack(command.channel_id.startsWith('D') ? undefined : { response_type: 'ephemeral', text: ACK_TEXT });
     let turn = commandTurn(command);
-    if (commandNeedsProfile(turn.input.kind === 'command' ? turn.input.args : ''))
+    if (deps.app.needsProfile(turn.input))
       turn = { ...turn, context: { ...turn.context, ...(await profileContext(deps.profileClient, turn.userId, deps.app.logger)) } };
     let dm: Promise<string> | undefined;
     const channel = () => (dm ??= openDm(client, command.user_id));
@@ -129,7 +128,7 @@ export function registerHandlers(bolt: BoltApp, deps: HandlerDeps): void {
     let turn = actionTurn(body as unknown as ActionPayload);
     if (!turn) return; // a ticked checkbox, or not one of ours
     // "Yes, check in weekly" at the end of a debrief: the check-ins go by the profile's time zone.
-    if (turn.input.kind === 'choice' && choiceNeedsProfile(turn.input.choiceIds))
+    if (deps.app.needsProfile(turn.input))
       turn = { ...turn, context: await profileContext(deps.profileClient, turn.userId, deps.app.logger) };
     const work = runTurn(deps, client, turn, clickTarget(body, turn, client, respond));
     deps.track(work);
@@ -189,7 +188,7 @@ function clickTarget(body: BlockAction, turn: InboundTurn, client: WebClient, re
         for (const reply of result.replies) await tell(escapeMrkdwn(reply.text));
         return 'rejected-click';
       }
-      const greeting = !result.click && turn.input.kind === 'choice' && turn.input.promptRef === 'none';
+      const greeting = !result.click && turn.input.kind === 'choice' && isOpenPrompt(turn.input.promptRef);
       if ((result.click?.status === 'accepted' || greeting) && !shared && channelId && messageTs && body.message) {
         const labels = result.click?.status === 'accepted' ? result.click.labels : [];
         const shown = labels.length > 0 || action?.action_id === DONE_ACTION ? labels : [action?.text?.text ?? ''];

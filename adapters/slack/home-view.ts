@@ -1,11 +1,12 @@
 import type { types } from '@slack/bolt';
+import { OPEN_PROMPT, choiceIds } from '../../src/app.js';
 import type { MemberHome } from '../../src/insights/home.js';
 import { CHOICE_ACTION_PREFIX, encodeValue } from './action-ids.js';
 import { escapeMrkdwn } from './render.js';
 
 /**
  * The App Home tab (views.publish): open next steps, the last few debriefs, and a button that starts
- * a debrief in the DM. The button is an ordinary choice button with promptRef 'none', so its click
+ * a debrief in the DM. The button is an ordinary choice button with the open promptRef, so its click
  * takes the same path as the greeting's "Debrief an interview".
  */
 
@@ -39,7 +40,7 @@ export function homeView(home: MemberHome): types.HomeView {
             action_id: `${CHOICE_ACTION_PREFIX}0`,
             style: 'primary',
             text: { type: 'plain_text', text: START_LABEL, emoji: true },
-            value: encodeValue({ p: 'none', c: 'start:debrief' }),
+            value: encodeValue({ p: OPEN_PROMPT, c: choiceIds.start('debrief') }),
           },
         ],
       },

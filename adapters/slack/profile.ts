@@ -30,13 +30,3 @@ export async function profileContext(client: WebClient, userId: string, logger: 
     return {};
   }
 }
-
-/** `/debrief admin ...` and `/debrief checkins ...` need the profile; other commands do not. */
-export function commandNeedsProfile(args: string): boolean {
-  return /^\s*(admin|checkins)\b/i.test(args);
-}
-
-/** A click on a command's button that turns check-ins on (e.g. at the end of a debrief). */
-export function choiceNeedsProfile(choiceIds: readonly string[]): boolean {
-  return (choiceIds[0] ?? '').startsWith('checkins:');
-}

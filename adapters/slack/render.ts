@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { Choice, Reply } from '../../src/engine/types.js';
+import { OPEN_PROMPT, choiceRole, type Choice, type Reply } from '../../src/app.js';
 import { CHOICE_ACTION_PREFIX, DONE_ACTION, TAGS_ACTION, encodeValue } from './action-ids.js';
 
 type KnownBlock = types.KnownBlock;
@@ -64,10 +64,10 @@ function button(promptRef: string, choice: Choice, index: number): Button {
   };
 }
 
-/** Tags: checkboxes (or a multi-select past ten) plus "Done"; `cmd:` choices stay single buttons. */
+/** Tags: checkboxes (or a multi-select past ten) plus "Done"; control choices (skip, pause) stay single buttons. */
 function multiBlocks(promptRef: string, choices: readonly Choice[]): KnownBlock[] {
-  const tags = choices.filter((c) => !c.id.startsWith('cmd:'));
-  const commands = choices.filter((c) => c.id.startsWith('cmd:'));
+  const tags = choices.filter((c) => choiceRole(c.id).role === 'answer');
+  const commands = choices.filter((c) => choiceRole(c.id).role === 'control');
   const options = tags.map((c) => ({ text: plain(c.label, OPTION_TEXT_MAX), value: c.id }));
   const picker: types.Checkboxes | types.MultiStaticSelect =
     options.length <= CHECKBOXES_MAX
@@ -90,7 +90,7 @@ function choiceBlocks(reply: Reply): KnownBlock[] {
   const choices = reply.choices ?? [];
   if (choices.length === 0) return [];
   // Buttons without a promptRef could not be answered; the engine always sets one with choices.
-  const promptRef = reply.promptRef ?? 'none';
+  const promptRef = reply.promptRef ?? OPEN_PROMPT;
   if (reply.multi) return multiBlocks(promptRef, choices);
   return chunks(
     choices.map((c, i) => button(promptRef, c, i)),

@@ -5,6 +5,7 @@ import { turnStore, type TurnStore } from '../db/turn-store.js';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
 import type { FlowRegistry } from './flow.js';
+import { commandOf } from './ids.js';
 import { parseStart, transition } from './machine.js';
 import type { Actor, InboundTurn, Reply, StoredReceipt, TurnInput, TurnResult } from './types.js';
 
@@ -17,16 +18,10 @@ export interface CommandContext {
   /** The words after the command's name, e.g. ['on'] for `checkins on`. */
   args: string[];
   now: Date;
-  /** For a click on a button a command offered: when that reply was given (see commandPromptRef). */
+  /** For a click on a button a command offered: when that reply was given (see ids.ts). */
   issuedAt?: Date;
 }
 
-/**
- * Buttons on a command's reply (e.g. "Yes, delete everything") carry this promptRef and choice ids of
- * the form '<command>:<arg>'; a click comes back to the same command with that arg. The time lets a
- * command refuse a confirmation that has gone stale.
- */
-export const commandPromptRef = (now: Date) => `command:${now.getTime()}`;
 export type CommandHandler = (ctx: CommandContext) => Promise<Reply[]>;
 
 export interface EngineOptions {
@@ -119,7 +114,7 @@ async function attempt(d: Deps, turn: InboundTurn): Promise<TurnResult> {
     return resent;
   }
   const now = d.clock();
-  const external = externalCommand(turn);
+  const external = commandOf(turn.input);
   const handler = external && d.commands[external.name];
   return external && handler ? runCommand(d, turn, external, handler, now) : runDialogue(d, turn, now);
 }
@@ -319,18 +314,6 @@ function isConnectionError(err: unknown): boolean {
 
 function withoutFileContent(r: Reply): Reply {
   return r.file ? { ...r, file: { ...r.file, base64: '' } } : r;
-}
-
-/** `/debrief history` and friends go to their handlers; dialogue words stay with the machine. */
-function externalCommand(turn: InboundTurn): { name: string; args: string[]; issuedAt?: Date } | undefined {
-  if (turn.input.kind === 'choice') {
-    const issued = /^command:(\d+)$/.exec(turn.input.promptRef);
-    const [name, ...args] = (turn.input.choiceIds[0] ?? '').split(':');
-    return issued && name ? { name, args, issuedAt: new Date(Number(issued[1])) } : undefined;
-  }
-  if (turn.input.kind !== 'command') return undefined;
-  const [name, ...args] = turn.input.args.trim().toLowerCase().split(/\s+/);
-  return name ? { name, args } : undefined;
 }
 
 /** Error class and code only: a database error's message can quote the values it was given. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationStatus } from '../db/types.js';
 import { asReply, inputOf, type AnyFlow, type AnyStep, type Aside, type Completion, type FlowRegistry } from './flow.js';
+import { choiceIds, decodeChoice, decodePrompt, encodePrompt, type ResumeChoice } from './ids.js';
 import { dateShortcuts, matchOption, parseInput, type RawAnswer } from './inputs.js';
 import type { Choice, Reply, TurnInput } from './types.js';
 
@@ -53,11 +54,11 @@ export interface MachineContext {
   loaded?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
-/** 'start:reflection:p07' -> { flow: 'reflection', arg: 'p07' } */
+/** The flow a start button begins, e.g. the reflection flow with prompt p07. */
 export function parseStart(choiceId: string): { flow: string; arg?: string } | undefined {
-  const m = /^start:([\w-]+)(?::(.+))?$/.exec(choiceId);
-  if (!m) return undefined;
-  return m[2] ? { flow: m[1]!, arg: m[2] } : { flow: m[1]! };
+  const c = decodeChoice(choiceId);
+  if (c.kind !== 'start') return undefined;
+  return c.arg === undefined ? { flow: c.flow } : { flow: c.flow, arg: c.arg };
 }
 
 const CONTROL_WORDS = ['help', 'back', 'skip', 'pause', 'cancel', 'restart'] as const;
@@ -67,7 +68,7 @@ export function isControlWord(text: string): text is Control {
   return (CONTROL_WORDS as readonly string[]).includes(text);
 }
 
-export const promptRefOf = (s: ConversationState) => `${s.id}:${s.seq}`;
+export const promptRefOf = (s: ConversationState) => encodePrompt({ kind: 'question', conversationId: s.id, seq: s.seq });
 
 const COMMANDS_HELP =
   'At any question you can type *help*, *back* (change the last answer), *skip* (optional questions), ' +
@@ -97,7 +98,7 @@ export function transition(ctx: MachineContext, current: ConversationState | nul
   if (conv && isControlWord(word)) return control(ctx, conv, word, out);
   if (!conv) {
     const hit = matchOption(greetOptions, input.text);
-    if (word === 'help' || hit?.id === 'cmd:help') return help(ctx, null, out);
+    if (word === 'help' || hit?.id === choiceIds.control('help')) return help(ctx, null, out);
     if (hit) return start(ctx, ctx.defaultFlow, out);
     return greet(out);
   }
@@ -129,8 +130,8 @@ function stepOf(flow: AnyFlow, id: string): AnyStep {
 const info = (text: string): Reply => ({ text, expectsText: false });
 
 const greetOptions = [
-  { id: 'start:debrief', label: 'Debrief an interview' },
-  { id: 'cmd:help', label: 'What can you do?' },
+  { id: choiceIds.start('debrief'), label: 'Debrief an interview' },
+  { id: choiceIds.control('help'), label: 'What can you do?' },
 ];
 
 function greet(out: Outcome): Outcome {
@@ -139,7 +140,7 @@ function greet(out: Outcome): Outcome {
       "Hi, I'm Debrief. After an interview, especially one that didn't go your way, I can walk you " +
       'through a short, private debrief (about five minutes) so the lessons stay with you.',
     choices: greetOptions,
-    promptRef: 'none',
+    promptRef: encodePrompt({ kind: 'open' }),
     expectsText: false,
   });
   return out;
@@ -192,18 +193,19 @@ function click(
   ids: string[],
   out: Outcome,
 ): Outcome {
-  const first = ids[0] ?? '';
-  const wanted = parseStart(first);
-  if (wanted) {
+  const first = decodeChoice(ids[0] ?? '');
+  if (first.kind === 'start') {
+    const wanted = first.arg === undefined ? { flow: first.flow } : { flow: first.flow, arg: first.arg };
     if (!conv) return start(ctx, wanted.flow, out, wanted.arg);
     // A second click on a start button, an old greeting, or a prompt while something is open: ask,
     // and remember what "start a new one" should begin.
     return askResume(ctx, { ...conv, startWanted: wanted }, out, true);
   }
-  if (first === 'cmd:help' && promptRef === 'none') return help(ctx, conv, out);
+  if (first.kind === 'control' && first.word === 'help' && decodePrompt(promptRef)?.kind === 'open') return help(ctx, conv, out);
   if (!conv || promptRef !== promptRefOf(conv)) {
     out.click = { status: 'rejected' };
-    const mine = conv && promptRef.startsWith(`${conv.id}:`);
+    const shown = decodePrompt(promptRef);
+    const mine = conv && shown?.kind === 'question' && shown.conversationId === conv.id;
     out.replies.push(
       info(
         mine
@@ -213,13 +215,14 @@ function click(
     );
     return out;
   }
-  if (first.startsWith('cmd:')) {
-    out.click = { status: 'accepted', labels: [controlLabel(first.slice(4))] };
-    return control(ctx, conv, first.slice(4) as Control, out);
+  if (first.kind === 'control') {
+    out.click = { status: 'accepted', labels: [controlLabel(first.word)] };
+    return control(ctx, conv, first.word, out);
   }
   if (conv.pending === 'resume') {
-    out.click = { status: 'accepted', labels: [resumeOptions.find((o) => `resume:${o.id}` === first)?.label ?? first] };
-    return resumeAnswer(ctx, conv, first.replace(/^resume:/, ''), out);
+    const choice = first.kind === 'resume' ? first.choice : 'continue';
+    out.click = { status: 'accepted', labels: [resumeOptions.find((o) => o.id === choice)?.label ?? choice] };
+    return resumeAnswer(ctx, conv, choice, out);
   }
   return answer(ctx, conv, { kind: 'choice', ids }, out);
 }
@@ -312,7 +315,7 @@ function restart(ctx: MachineContext, conv: ConversationState, out: Outcome): Ou
   return start(ctx, wanted.flow, out, wanted.arg);
 }
 
-const resumeOptions = [
+const resumeOptions: { id: ResumeChoice; label: string }[] = [
   { id: 'continue', label: 'Continue' },
   { id: 'new', label: 'Start a new one' },
 ];
@@ -327,7 +330,7 @@ function askResume(ctx: MachineContext, conv: ConversationState, out: Outcome, b
       ? `Welcome back. Would you like to continue your ${flow.title} for ${subject}, or start a new one?`
       : `Welcome back. You have a ${flow.title} in progress. Continue where you left off, or start a new one?`,
     choices: resumeOptions.map((o) => ({
-      id: `resume:${o.id}`,
+      id: choiceIds.resume(o.id),
       label: o.id === 'new' && next.startWanted && next.startWanted.flow !== conv.flow ? `Start the ${ctx.flows.get(next.startWanted.flow)?.title ?? 'new one'}` : o.label,
     })),
     promptRef: promptRefOf(next),
@@ -383,8 +386,8 @@ function miss(ctx: MachineContext, conv: ConversationState, step: AnyStep, messa
   out.replies.push(prompt(ctx, next, message));
   if (next.misses >= 3) {
     const choices: Choice[] = [];
-    if (step.optional) choices.push({ id: 'cmd:skip', label: 'Skip this one' });
-    choices.push({ id: 'cmd:pause', label: 'Pause for now' }, { id: 'cmd:retry', label: 'Try again' });
+    if (step.optional) choices.push({ id: choiceIds.control('skip'), label: 'Skip this one' });
+    choices.push({ id: choiceIds.control('pause'), label: 'Pause for now' }, { id: choiceIds.control('retry'), label: 'Try again' });
     // The question stays answerable above; this offers a way round it.
     out.replies.push({
       text: `This one seems to be getting in the way. ${
@@ -480,7 +483,7 @@ export function prompt(ctx: MachineContext, conv: ConversationState, lead?: stri
   }
   if (spec.kind === 'choice' || spec.kind === 'tags' || spec.kind === 'scale' || spec.kind === 'yesno')
     expectsText = true; // typed numbers and labels are accepted too
-  if (step.optional) choices.push({ id: 'cmd:skip', label: 'Skip' });
+  if (step.optional) choices.push({ id: choiceIds.control('skip'), label: 'Skip' });
   const previous = conv.answers[step.id];
   const reminder =
     previous !== undefined && previous !== null

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { commandPromptRef } from '../engine/engine.js';
 import type { Aside, Flow, Option, Step, StepContext } from '../engine/flow.js';
+import { choiceIds, commandPromptRef } from '../engine/ids.js';
 import { angerAside } from './anger.js';
 import { feedbackRequest, followUpNote, thankYouNote } from './templates.js';
 
@@ -389,7 +389,7 @@ export const debriefFlow: Flow<A> = {
     offers: [
       {
         text: 'Would a weekly check-in help? I would ask about interviews and how your next step is going. You can stop it any time.',
-        choices: [{ id: 'checkins:on', label: 'Yes, check in weekly' }],
+        choices: [{ id: choiceIds.command('checkins', 'on'), label: 'Yes, check in weekly' }],
         promptRef: commandPromptRef(ctx.now),
         expectsText: false,
       },

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
+import { choiceIds, encodePrompt } from '../engine/ids.js';
 import type { Reply } from '../engine/types.js';
 import { growthTags, outcomes, strengthTags } from '../flows/debrief.js';
 
@@ -97,8 +98,8 @@ export function digestReply(f: DigestFigures, monthName: string): Reply {
       '',
       "Every no is practice for the next yes. `/debrief` is here when you've had an interview.",
     ].join('\n'),
-    choices: [{ id: 'start:debrief', label: 'Debrief an interview' }],
-    promptRef: 'none',
+    choices: [{ id: choiceIds.start('debrief'), label: 'Debrief an interview' }],
+    promptRef: encodePrompt({ kind: 'open' }),
     expectsText: false,
   };
 }

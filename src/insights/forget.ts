@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
-import { commandPromptRef, type CommandHandler } from '../engine/engine.js';
+import type { CommandHandler } from '../engine/engine.js';
+import { choiceIds, commandPromptRef } from '../engine/ids.js';
 import type { Reply } from '../engine/types.js';
 import { otherMemberTables } from './member-tables.js';
 
@@ -67,8 +68,8 @@ function askReply(c: Omit<ForgetCounts, 'answers' | 'inboundEvents' | 'other'>, 
       'Would you like a copy first? `/debrief export` sends you one. Otherwise, are you sure? ' +
       '(You can also type `/debrief forget confirm`.)',
     choices: [
-      { id: 'forget:confirm', label: 'Yes, delete everything' },
-      { id: 'forget:keep', label: 'No, keep my data' },
+      { id: choiceIds.command('forget', 'confirm'), label: 'Yes, delete everything' },
+      { id: choiceIds.command('forget', 'keep'), label: 'No, keep my data' },
     ],
     promptRef: commandPromptRef(now),
     expectsText: false,

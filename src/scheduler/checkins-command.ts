@@ -1,5 +1,6 @@
 import type { SchedulerConfig } from '../config.js';
-import { commandPromptRef, type CommandHandler } from '../engine/engine.js';
+import type { CommandHandler } from '../engine/engine.js';
+import { choiceIds, commandPromptRef } from '../engine/ids.js';
 import type { Reply } from '../engine/types.js';
 import { checkTimeZone, nextSlot } from './cron.js';
 
@@ -50,7 +51,7 @@ export function createCheckinsCommand(cfg: SchedulerConfig): CommandHandler {
         return [
           {
             text: "Happy to. Which time zone are you in? Then I'll check in with you once a week at a sensible local time.\n_Not listed? Type `/debrief checkins on Europe/Madrid` with yours._",
-            choices: COMMON_ZONES.map((z) => ({ id: `checkins:zone:${z}`, label: z.replace('_', ' ') })),
+            choices: COMMON_ZONES.map((z) => ({ id: choiceIds.command('checkins', 'zone', z), label: z.replace('_', ' ') })),
             promptRef: commandPromptRef(now),
             expectsText: false,
           },

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Schedule } from '../db/types.js';
+import { choiceIds, encodePrompt } from '../engine/ids.js';
 import type { Reply } from '../engine/types.js';
 import { promptText } from '../flows/reflection-prompts.js';
 import { digestFigures, digestReply } from '../insights/digest.js';
@@ -180,10 +181,10 @@ export function communityPrompt(promptId: string): Reply {
       `*This week's reflection*\n${promptText(promptId)}\n\n` +
       'Think it over privately: the button opens a short reflection in a DM with me. Nothing you write is shared here.',
     choices: [
-      { id: `start:reflection:${promptId}`, label: 'Reflect privately' },
-      { id: 'start:debrief', label: 'Debrief an interview' },
+      { id: choiceIds.start('reflection', promptId), label: 'Reflect privately' },
+      { id: choiceIds.start('debrief'), label: 'Debrief an interview' },
     ],
-    promptRef: 'none',
+    promptRef: encodePrompt({ kind: 'open' }),
     expectsText: false,
   };
 }
@@ -194,10 +195,10 @@ export function checkinInvite(): Reply {
       "Hi, it's your weekly check-in. Any interviews this week? And how are the next steps you set yourself going?\n" +
       '_It takes a minute. `/debrief checkins off` stops these any time._',
     choices: [
-      { id: 'start:checkin', label: 'Check in' },
-      { id: 'start:debrief', label: 'Debrief an interview' },
+      { id: choiceIds.start('checkin'), label: 'Check in' },
+      { id: choiceIds.start('debrief'), label: 'Debrief an interview' },
     ],
-    promptRef: 'none',
+    promptRef: encodePrompt({ kind: 'open' }),
     expectsText: false,
   };
 }
