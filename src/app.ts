@@ -45,7 +45,7 @@ export async function createApp(
   try {
     const { applied } = await migrateToLatest(database.db);
     const metrics = createMetrics();
-    const commands = createCommands(config.scheduler);
+    const commands = createCommands(config);
     const engine = createEngine({
       db: database.db,
       flows: createFlowRegistry(),

@@ -1,9 +1,9 @@
-import type { SchedulerConfig } from './config.js';
+import type { Config } from './config.js';
 import type { CommandHandler } from './engine/engine.js';
 import { commandOf } from './engine/ids.js';
 import type { TurnInput } from './engine/types.js';
 import { exportCommand } from './insights/export.js';
-import { forgetCommand } from './insights/forget.js';
+import { createForgetCommand } from './insights/forget.js';
 import { historyCommand } from './insights/history.js';
 import { insightsCommand } from './insights/insights.js';
 import { createAdminCommand } from './scheduler/admin-command.js';
@@ -17,14 +17,14 @@ export interface Command {
 }
 
 /** The `/debrief <name>` commands that live outside the dialogue, by name. */
-export function createCommands(scheduler: SchedulerConfig): Record<string, Command> {
+export function createCommands(config: Pick<Config, 'scheduler' | 'dataDir'>): Record<string, Command> {
   return {
     history: { run: historyCommand },
     insights: { run: insightsCommand },
     export: { run: exportCommand },
-    forget: { run: forgetCommand },
-    admin: { run: createAdminCommand(scheduler), needsProfile: true },
-    checkins: { run: createCheckinsCommand(scheduler), needsProfile: true },
+    forget: { run: createForgetCommand({ dataDir: config.dataDir }) },
+    admin: { run: createAdminCommand(config.scheduler), needsProfile: true },
+    checkins: { run: createCheckinsCommand(config.scheduler), needsProfile: true },
   };
 }
 

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { App } from '../../src/app.js';
-import type { TurnInput } from '../../src/engine/types.js';
+import type { Actor, TurnInput } from '../../src/engine/types.js';
+import { memberFilesDir } from '../../src/insights/member-files.js';
 import type { RunningAdapter } from '../types.js';
 import { renderReply } from './render.js';
 
-/** A file reply (an export, a chart) lands beside the data, named for the person and the moment. */
-async function saveFile(dataDir: string, user: string, file: { name: string; base64: string }): Promise<string> {
-  const dir = resolve(dataDir, 'files');
+/** A file reply (an export, a chart) lands beside the data in the person's own folder, which
+ *  `/debrief forget` deletes; named for the moment. */
+async function saveFile(dataDir: string, actor: Actor, file: { name: string; base64: string }): Promise<string> {
+  const dir = memberFilesDir(dataDir, actor);
   await mkdir(dir, { recursive: true });
-  const path = join(dir, `${user}-${new Date().toISOString().replace(/[:.]/g, '-')}-${basename(file.name)}`);
+  const path = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${basename(file.name)}`);
   await writeFile(path, Buffer.from(file.base64, 'base64'));
   return path;
 }
@@ -40,7 +42,7 @@ export async function startConsole(app: App, argv: readonly string[]): Promise<R
       const result = await app.engine.handle({ ...actor, eventId: randomUUID(), input });
       for (const reply of result.replies) {
         process.stdout.write(`${renderReply(reply, color)}\n\n`);
-        if (reply.file?.base64) process.stdout.write(`Saved to ${await saveFile(app.config.dataDir, actor.userId, reply.file)}\n\n`);
+        if (reply.file?.base64) process.stdout.write(`Saved to ${await saveFile(app.config.dataDir, actor, reply.file)}\n\n`);
       }
     } catch {
       process.stdout.write("Sorry, I couldn't save that just now. Nothing you told me before is lost; please send it again.\n\n");

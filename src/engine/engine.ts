@@ -20,6 +20,12 @@ export interface CommandContext {
   now: Date;
   /** For a click on a button a command offered: when that reply was given (see ids.ts). */
   issuedAt?: Date;
+  /**
+   * Work that must wait until the command's transaction has committed and cannot run inside one
+   * (forget's VACUUM FULL, deleting files). Run before the turn returns; a failure is logged, not
+   * thrown, since what the member asked for is already done.
+   */
+  afterCommit(task: (db: Kysely<Database>) => Promise<void>): void;
 }
 
 export type CommandHandler = (ctx: CommandContext) => Promise<Reply[]>;
@@ -126,8 +132,19 @@ async function runCommand(d: Deps, turn: InboundTurn, external: ExternalCommand,
   if (await d.store.exists(turn)) throw new Duplicate();
   const { memberId } = await d.store.load(turn, randomUUID());
   let result: TurnResult | undefined;
+  const afterCommit: ((db: Kysely<Database>) => Promise<void>)[] = [];
   const outcome = await d.store.commitCommand(turn, memberId, async (trx) => {
-    const replies = await handler({ trx, actor: turn, turn, memberId, args: external.args, now, ...(external.issuedAt ? { issuedAt: external.issuedAt } : {}) });
+    afterCommit.length = 0;
+    const replies = await handler({
+      trx,
+      actor: turn,
+      turn,
+      memberId,
+      args: external.args,
+      now,
+      ...(external.issuedAt ? { issuedAt: external.issuedAt } : {}),
+      afterCommit: (task) => afterCommit.push(task),
+    });
     result = {
       replies,
       duplicate: false,
@@ -138,6 +155,10 @@ async function runCommand(d: Deps, turn: InboundTurn, external: ExternalCommand,
     return receiptOf(result);
   });
   if (outcome === 'duplicate' || !result) throw new Duplicate();
+  for (const task of afterCommit)
+    await task(d.opts.db).catch((err: unknown) =>
+      d.opts.logger.error({ platform: turn.platform, user: turn.userId, event: turn.eventId, err: errorSummary(err) }, 'after-commit work failed'),
+    );
   return result;
 }
 

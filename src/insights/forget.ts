@@ -3,7 +3,9 @@ import type { Database } from '../db/types.js';
 import type { CommandHandler } from '../engine/engine.js';
 import { choiceIds, commandPromptRef } from '../engine/ids.js';
 import type { Reply } from '../engine/types.js';
-import { otherMemberTables } from './member-tables.js';
+import { rewriteTables } from '../db/maintenance.js';
+import { deleteMemberFiles } from './member-files.js';
+import { allMemberTables, otherMemberTables } from './member-tables.js';
 
 /** A "yes, delete everything" button older than this is refused: the person may have changed their mind. */
 export const CONFIRM_WINDOW_MS = 10 * 60_000;
@@ -92,23 +94,32 @@ function doneText(c: ForgetCounts): string {
 
 /**
  * `/debrief forget`: asks first, with buttons; `forget:confirm` (or typing `/debrief forget confirm`)
- * deletes, `forget:keep` leaves everything as it is.
+ * deletes, `forget:keep` leaves everything as it is. Once the deletion has committed, the files kept
+ * for the member go, and the member tables are rewritten so the deleted rows leave the database's
+ * files too (see rewriteTables).
  */
-export const forgetCommand: CommandHandler = async ({ trx, memberId, args, now, issuedAt }) => {
-  const word = args[0];
-  if (word === 'keep') return [{ text: "Good, nothing deleted. Your debriefs are where you left them.", expectsText: false }];
-  if (word === 'confirm') {
-    if (issuedAt && now.getTime() - issuedAt.getTime() > CONFIRM_WINDOW_MS)
-      return [
-        {
-          text:
-            "That button is from a while ago, so to be safe I've deleted nothing. If you still want everything gone, " +
-            '`/debrief forget` asks once more.',
-          expectsText: false,
-        },
-      ];
-    const counts = await forgetMember(trx, memberId);
-    return [{ text: doneText(counts), expectsText: false }];
-  }
-  return [askReply(await countMemberData(trx, memberId), now)];
-};
+export function createForgetCommand(opts: { dataDir: string }): CommandHandler {
+  return async ({ trx, actor, memberId, args, now, issuedAt, afterCommit }) => {
+    const word = args[0];
+    if (word === 'keep') return [{ text: "Good, nothing deleted. Your debriefs are where you left them.", expectsText: false }];
+    if (word === 'confirm') {
+      if (issuedAt && now.getTime() - issuedAt.getTime() > CONFIRM_WINDOW_MS)
+        return [
+          {
+            text:
+              "That button is from a while ago, so to be safe I've deleted nothing. If you still want everything gone, " +
+              '`/debrief forget` asks once more.',
+            expectsText: false,
+          },
+        ];
+      const counts = await forgetMember(trx, memberId);
+      const tables = await allMemberTables(trx);
+      afterCommit(async (db) => {
+        await deleteMemberFiles(opts.dataDir, actor);
+        await rewriteTables(db, tables);
+      });
+      return [{ text: doneText(counts), expectsText: false }];
+    }
+    return [askReply(await countMemberData(trx, memberId), now)];
+  };
+}
