@@ -1,5 +1,7 @@
 import type { Insights, TagCount } from './patterns.js';
 import { outcomeWords } from './insights-text.js';
+import { MIN_PER_SIDE } from './patterns.js';
+import { dayLabel, dayNumber, dayRange } from './text-chart.js';
 
 /**
  * The insights as one SVG picture: strengths and growth areas side by side, mood over time, outcomes
@@ -47,12 +49,48 @@ function tagPanel(x: number, y: number, title: string, tags: TagCount[], fill: s
   return out;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const iso = (y: number, m: number, d: number) => new Date(Date.UTC(y, m, d)).toISOString().slice(0, 10);
+
+/** Fewest pixels between two tick labels. */
+const TICK_GAP = 44;
+
+/**
+ * Ticks between two days that read at a glance: month starts for spans over six weeks ('Mar', and
+ * 'Jan 2027' where a year turns; every 2nd, 3rd, 6th or 12th month when months would crowd), else
+ * each Monday ('9 Mar'). The two ends carry the full first and last day on a line of their own.
+ */
+function dateTicks(first: string, last: string, plotW: number): { day: number; label: string }[] {
+  const d0 = dayNumber(first);
+  const d1 = dayNumber(last);
+  const span = d1 - d0;
+  if (span <= 0) return [];
+  const ticks: { day: number; label: string }[] = [];
+  if (span > 42) {
+    const every = [1, 2, 3, 6, 12].find((k) => (k * 30 * plotW) / span >= TICK_GAP) ?? 12;
+    let [y, m] = first.split('-').map(Number) as [number, number];
+    m -= 1; // 0-based from here on
+    for (;;) {
+      m += 1;
+      if (m === 12) [y, m] = [y + 1, 0];
+      const day = dayNumber(iso(y, m, 1));
+      if (day >= d1) break;
+      if (m % every === 0) ticks.push({ day, label: m === 0 ? `Jan ${y}` : MONTHS[m]! });
+    }
+  } else {
+    // Day 0 (1 Jan 1970) was a Thursday, so Mondays are the days ≡ 4 (mod 7).
+    for (let day = d0 + 1 + (((4 - d0 - 1) % 7) + 7) % 7; day < d1; day += 7)
+      ticks.push({ day, label: dayLabel(new Date(day * 86_400_000).toISOString(), false) });
+  }
+  return ticks;
+}
+
 function moodPanel(x: number, y: number, w: number, h: number, i: Insights): string[] {
-  const out = [heading(x, y, 'How you felt after each interview (1 to 5)')];
+  const out = [heading(x, y, 'How you felt after each interview (1 to 5), by date')];
   const top = y + 20;
   const left = x + 28;
   const plotW = w - 40;
-  const plotH = h - 50;
+  const plotH = h - 66;
   const yOf = (m: number) => top + plotH - ((m - 1) / 4) * plotH;
   for (let m = 1; m <= 5; m++) {
     out.push(`<line x1="${left}" y1="${yOf(m)}" x2="${left + plotW}" y2="${yOf(m)}" stroke="${colours.grid}" stroke-width="1"/>`);
@@ -62,17 +100,26 @@ function moodPanel(x: number, y: number, w: number, h: number, i: Insights): str
     out.push(text(left + 10, top + plotH / 2, 'No moods noted yet', `font-size="13" fill="${colours.muted}"`));
     return out;
   }
-  const step = i.moods.length > 1 ? plotW / (i.moods.length - 1) : 0;
-  const pts = i.moods.map((m, k) => [i.moods.length > 1 ? left + k * step : left + plotW / 2, yOf(m.mood)] as const);
+  const first = i.moods[0]!.date;
+  const last = i.moods.at(-1)!.date;
+  const d0 = dayNumber(first);
+  const span = dayNumber(last) - d0;
+  // x proportional to time: a quiet month looks like one, and a busy week bunches up.
+  const xOf = (date: string) => (span > 0 ? left + ((dayNumber(date) - d0) / span) * plotW : left + plotW / 2);
+  const pts = i.moods.map((m) => [xOf(m.date), yOf(m.mood)] as const);
+  const axisY = top + plotH;
+  for (const t of dateTicks(first, last, plotW)) {
+    const tx = left + ((t.day - d0) / span) * plotW;
+    out.push(`<line x1="${tx.toFixed(1)}" y1="${top}" x2="${tx.toFixed(1)}" y2="${axisY + 4}" stroke="${colours.grid}" stroke-width="1"/>`);
+    out.push(text(Number(tx.toFixed(1)), axisY + 18, t.label, `font-size="12" fill="${colours.muted}" text-anchor="middle"`));
+  }
   if (pts.length > 1)
     out.push(`<polyline points="${pts.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(' ')}" fill="none" stroke="${colours.mood}" stroke-width="3" stroke-linejoin="round"/>`);
   for (const [px, py] of pts) out.push(`<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="5" fill="${colours.mood}"/>`);
-  const first = i.moods[0]!.date;
-  const last = i.moods.at(-1)!.date;
-  if (pts.length === 1) out.push(text(pts[0]![0], top + plotH + 20, first, `font-size="12" fill="${colours.muted}" text-anchor="middle"`));
+  if (span <= 0) out.push(text(left + plotW / 2, axisY + 36, dayLabel(last), `font-size="12" fill="${colours.muted}" text-anchor="middle"`));
   else {
-    out.push(text(left, top + plotH + 20, first, `font-size="12" fill="${colours.muted}"`));
-    out.push(text(left + plotW, top + plotH + 20, last, `font-size="12" fill="${colours.muted}" text-anchor="end"`));
+    out.push(text(left, axisY + 36, dayLabel(first), `font-size="12" fill="${colours.muted}"`));
+    out.push(text(left + plotW, axisY + 36, dayLabel(last), `font-size="12" fill="${colours.muted}" text-anchor="end"`));
   }
   return out;
 }
@@ -155,8 +202,15 @@ export function insightsSvg(i: Insights): string {
   const body = [
     `<rect width="${CHART_WIDTH}" height="${height}" fill="#ffffff"/>`,
     text(PAD, 36, `Your debrief patterns: ${i.total} debriefs`, `font-size="22" font-weight="bold" fill="${colours.ink}"`),
-    text(CHART_WIDTH - PAD, 36, `${i.firstDate} to ${i.lastDate}`, `font-size="13" fill="${colours.muted}" text-anchor="end"`),
-    text(PAD, 60, '▲ named more often in your recent debriefs than in earlier ones   ▼ less often', `font-size="12" fill="${colours.muted}"`),
+    text(CHART_WIDTH - PAD, 36, dayRange(i.firstDate, i.lastDate), `font-size="13" fill="${colours.muted}" text-anchor="end"`),
+    text(
+      PAD,
+      60,
+      i.half
+        ? `▲ named more often in your last ${i.half} debriefs than in your first ${i.half}   ▼ less often`
+        : `Too few debriefs yet to tell what is changing: that takes ${MIN_PER_SIDE * 2}.`,
+      `font-size="12" fill="${colours.muted}"`,
+    ),
     ...tagPanel(PAD, tagsY, 'Strengths you named', i.strengths, colours.strength),
     ...tagPanel(PAD * 2 + COL, tagsY, 'What you want to work on', i.growth, colours.growth),
     ...moodPanel(PAD, moodY, CHART_WIDTH - PAD * 2, moodH, i),

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { findMemberId } from '../db/conversations.js';
 import type { Actor } from '../engine/types.js';
-import { outcomes } from '../flows/debrief.js';
+import { debriefDay } from './history.js';
+import { outcomePhrases } from './insights-text.js';
 
 /**
  * What a member's "home" shows at a glance (Slack's App Home tab; any platform with such a surface):
@@ -12,8 +13,9 @@ import { outcomes } from '../flows/debrief.js';
 export interface MemberHome {
   /** Open action items, soonest due first (undated ones last). `due` is 'YYYY-MM-DD' or null. */
   openItems: { text: string; due: string | null }[];
-  /** The latest debriefs, newest first. `outcome` is the label the member picked; `date` is the
-   *  interview date, or the day of the debrief when they skipped it ('YYYY-MM-DD'). */
+  /** The latest debriefs, latest interview first, as `/debrief history` lists them. `outcome` reads
+   *  inside a line ('an offer', 'still waiting'); `date` is the interview date, or the day of the
+   *  debrief when they skipped it ('YYYY-MM-DD'). */
   recent: { company: string; role: string; outcome: string; date: string }[];
 }
 
@@ -38,18 +40,18 @@ export async function memberHome(db: Kysely<Database>, actor: Actor): Promise<Me
       .selectFrom('debriefs')
       .select(['company', 'role', 'outcome', 'interview_date', 'created_at'])
       .where('member_id', '=', memberId)
+      .orderBy(debriefDay(), 'desc')
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(MAX_RECENT)
       .execute(),
   ]);
-  const outcomeLabel = (id: string) => outcomes.find((o) => o.id === id)?.label ?? id;
   return {
     openItems: items.map((i) => ({ text: i.text, due: i.due_date })),
     recent: debriefs.map((d) => ({
       company: d.company,
       role: d.role,
-      outcome: outcomeLabel(d.outcome),
+      outcome: outcomePhrases[d.outcome] ?? d.outcome,
       date: d.interview_date ?? d.created_at.toISOString().slice(0, 10),
     })),
   };

@@ -60,9 +60,9 @@ describe('Slack: the App Home tab', () => {
       { text: 'Practise salary answers', due: null },
     ]);
     expect(home.recent).toEqual([
-      { company: 'A&B <Labs>', role: 'Designer', outcome: 'It was a no', date: '2026-11-20' },
-      { company: 'Initech', role: 'Engineer', outcome: 'Still waiting', date: '2026-10-05' },
-      { company: 'Globex', role: 'Analyst', outcome: 'I got an offer', date: '2026-09-01' },
+      { company: 'A&B <Labs>', role: 'Designer', outcome: 'a no', date: '2026-11-20' },
+      { company: 'Initech', role: 'Engineer', outcome: 'still waiting', date: '2026-10-05' },
+      { company: 'Globex', role: 'Analyst', outcome: 'an offer', date: '2026-09-01' },
     ]);
     expect(await memberHome(h.database.db, { platform: 'slack', workspaceId: TEAM_ID, userId: 'U0NOBODY001' })).toEqual({ openItems: [], recent: [] });
   });
@@ -77,9 +77,9 @@ describe('Slack: the App Home tab', () => {
     expect(text).toContain('Send a follow-up note _(by 2026-10-12)_');
     expect(text).toContain('Practise salary answers');
     expect(text).not.toContain('Negotiate the start date'); // done, so not open
-    expect(text).toContain('*A&amp;B &lt;Labs&gt;*, Designer: it was a no (2026-11-20)');
+    expect(text).toContain('*A&amp;B &lt;Labs&gt;*, Designer: a no (2026-11-20)');
     expect(text).toContain('*Initech*, Engineer: still waiting (2026-10-05)');
-    expect(text).toContain('*Globex*, Analyst: i got an offer (2026-09-01)');
+    expect(text).toContain('*Globex*, Analyst: an offer (2026-09-01)');
     expect(text).not.toContain('Umbrella');
     expect(buttonLabels({ channel: '', ts: '', text: '', blocks: view.blocks })).toEqual([START_LABEL]);
     expect(h.fake.succeeded('views.publish').filter((c) => c.params.user_id === USER)).toHaveLength(1);

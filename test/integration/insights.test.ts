@@ -3,7 +3,12 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Reply } from '../../src/engine/types.js';
 import { eightDebriefs, otherMembersDebriefs } from '../fixtures/insights/history.js';
-import { decodePng, insertDebriefs, insertMember, runDebrief } from '../fixtures/insights/seed.js';
+import { decodePng, insertDebriefs, insertMember, runDebrief, series } from '../fixtures/insights/seed.js';
+import { growthSuggestions } from '../../src/flows/growth-suggestions.js';
+import { insightWords } from '../../src/flows/insight-words.js';
+import { insightsSvg } from '../../src/insights/chart-svg.js';
+import { memberHome } from '../../src/insights/home.js';
+import { loadInsights } from '../../src/insights/insights.js';
 import { freshDatabase, silentLogger } from '../helpers/fresh-db.js';
 
 const ana = { platform: 'slack', workspaceId: 'T1', userId: 'U-ana' };
@@ -71,7 +76,7 @@ describe('/debrief insights', () => {
     const [title, strengths, growth, mood, feedback, steps, stages, takeaway] = sections(reply);
 
     // #6 has no interview day: it sits at the day it was saved, 2026-08-30.
-    expect(title).toBe('*Your patterns across 8 debriefs* (2026-03-02 to 2026-10-05)');
+    expect(title).toBe('*Your patterns across 8 debriefs* (2 Mar to 5 Oct 2026)');
 
     // Halves of 4: #1-#4 earlier, #5-#8 lately.
     // communication #1 #3 #5 #6 #7 = 5 (earlier #1 #3, lately #5 #6 #7); preparation #1 #2 #7 = 3;
@@ -93,8 +98,16 @@ describe('/debrief insights', () => {
     ]);
 
     // Moods in order of the day, #4 skipped: 2 1 3 5 3 4 4. Average 22/7 = 3.14; the first three
-    // average 2.0, the last three 3.67.
-    expect(mood).toBe('*How you felt afterwards* (1 really rough, 5 good)\n▃▁▅█▅▆▆  average 3.1; lately 3.7, earlier 2.0 ↑');
+    // average 2.0, the last three 3.67. On 28 cells over the 217 days from 2 Mar, each sits at
+    // round(days / 217 × 27): days 0 39 74 145 181 194 217 → cells 0 5 9 18 23 24 27.
+    expect(mood).toBe(
+      [
+        '*How you felt afterwards* (1 really rough, 5 good)',
+        '▃····▁···▅········█····▅▆··▆',
+        `2 Mar${' '.repeat(13)}5 Oct 2026`,
+        'Average 3.1; lately 3.7, earlier 2.0 ↑ (your last 3 against your first 3)',
+      ].join('\n'),
+    );
 
     // Asked about feedback in #1 #2 #3 #6 #7 #8; asked (or got it) in #2 #6 #7 #8; it came in #6 #7.
     expect(feedback).toBe('*Feedback*: you asked after 4 of the 6 interviews where it came up, and it came back 2 times.');
@@ -113,13 +126,19 @@ describe('/debrief insights', () => {
       ].join('\n'),
     );
 
-    expect(takeaway).toBe('You named _salary questions_ in 3 of your last 4 debriefs. It might be worth a next step of its own.');
+    // Salary questions in 5 of 8 keep coming back; nerves and concise answers (2 each) do not.
+    expect(takeaway).toBe(
+      [
+        '_Clear communication_ keeps showing up as a strength: 5 of 8 debriefs. That one is yours to lean on.',
+        `You named _salary questions_ in 5 of your 8 debriefs. One thing to try: ${growthSuggestions.salary}`,
+      ].join('\n'),
+    );
 
     // Ben's debriefs (all about examples, at "something else" stages) never show in Ana's.
     expect(reply.text).not.toMatch(/example|Something else|Staying calm|Research/i);
   });
 
-  it('reads the debriefs the dialogue saved, with a middle debrief in neither half', async () => {
+  it('reads the debriefs the dialogue saved, and draws no trend from three', async () => {
     // Three real debriefs, typed as in the terminal.
     const d1 = ['Acme', 'Designer', '1', '2026-10-01', '1', '1', 'Preparation', 'My portfolio walk-through', 'salary', 'Rehearse the numbers', '3', 'no', '1', 'yes', 'skip', 'Practise salary answers', 'skip'];
     const d2 = ['Birch', 'Designer', '2', '2026-10-15', '4', '5', 'Staying calm, preparation', 'Stayed calm in the live task', 'skip', 'skip', '1', 'yes', 'skip', 'Reply to the offer', 'skip'];
@@ -131,17 +150,21 @@ describe('/debrief insights', () => {
 
     const reply = await insights();
     const [title, strengths, growth, mood, feedback, steps, stages, takeaway] = sections(reply);
-    expect(title).toBe('*Your patterns across 3 debriefs* (2026-10-01 to 2026-11-05)');
-    // Halves of one: Acme against Cobalt; Birch, in the middle, counts in the totals only.
-    expect(barLines(strengths, 3)).toEqual([
-      '3  Preparation  → lately 1 of 1, earlier 1 of 1',
-      '1  Staying calm  → lately 0 of 1, earlier 0 of 1',
-    ]);
-    expect(barLines(growth, 2)).toEqual([
-      '2  Salary questions  → lately 1 of 1, earlier 1 of 1',
-      '1  Nerves  ↑ lately 1 of 1, earlier 0 of 1',
-    ]);
-    expect(mood).toBe('*How you felt afterwards* (1 really rough, 5 good)\n▁█▅  average 3.0; lately 3.0, earlier 1.0 ↑');
+    expect(title).toBe('*Your patterns across 3 debriefs* (1 Oct to 5 Nov 2026)');
+    // Halves of one would set Acme against Cobalt: no trend is drawn from that, and it says so.
+    expect(barLines(strengths, 3)).toEqual(['3  Preparation', '1  Staying calm']);
+    const growthLines = growth.split('\n');
+    expect(barLines(growthLines.slice(0, -1).join('\n'), 2)).toEqual(['2  Salary questions', '1  Nerves']);
+    expect(growthLines.at(-1)).toBe('_Too few debriefs yet to tell what is changing: that takes 6._');
+    // Moods 1, 5, 3 on days 0, 14 and 35: cells 0, round(14 / 35 × 27) = 11, and 27.
+    expect(mood).toBe(
+      [
+        '*How you felt afterwards* (1 really rough, 5 good)',
+        `▁${'·'.repeat(10)}█${'·'.repeat(15)}▅`,
+        `1 Oct${' '.repeat(13)}5 Nov 2026`,
+        'Average 3.0. Too few so far to tell which way it is going: that takes 6 debriefs with a feeling noted.',
+      ].join('\n'),
+    );
     // The offer skipped the feedback question; Acme: not asked; Cobalt: asked, nothing back yet.
     expect(feedback).toBe('*Feedback*: you asked after 1 of the 2 interviews where it came up, and it came back 0 times.');
     expect(barLines(steps, 3)).toEqual(['0 done', '3 open', '0 dropped']);
@@ -193,5 +216,142 @@ describe('/debrief insights', () => {
     const three = await insights();
     expect(three.text).toMatch(/^\*Your patterns across 3 debriefs\*/);
     expect(three.file?.mimeType).toBe('image/png');
+  });
+});
+
+const dayNumber = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+const ARROWS = /[↑↓→▲▼]/;
+
+describe('/debrief insights that help', () => {
+  async function seedAna(rows: Parameters<typeof series>[0]): Promise<string> {
+    const anaId = await insertMember(app.database.db, ana.userId);
+    await insertDebriefs(app.database.db, anaId, series(rows));
+    return anaId;
+  }
+  const moodSection = (text: string) => text.split('\n\n').find((s) => s.startsWith('*How you felt'))!;
+
+  it('a feeling falling 4 → 3 → 2 gets a kind word, and no arrow drawn from one debrief against one', async () => {
+    await seedAna([
+      { date: '2026-10-01', mood: 4, growth: ['salary'] },
+      { date: '2026-10-15', mood: 3, growth: ['nerves'] },
+      { date: '2026-11-05', mood: 2, growth: ['concise'] },
+    ]);
+    const { text } = await insights();
+    const mood = moodSection(text);
+    expect(mood).toContain(insightWords.feelingHeavier);
+    expect(mood).not.toMatch(ARROWS);
+    expect(mood).toMatch(/too few/i);
+    expect(text).not.toMatch(ARROWS);
+  });
+
+  it('feelings that stay low get a kind word too; steady good ones get none', async () => {
+    await seedAna([
+      { date: '2026-10-01', mood: 2 },
+      { date: '2026-10-15', mood: 2 },
+      { date: '2026-11-05', mood: 1 },
+    ]);
+    expect(moodSection((await insights()).text)).toContain(insightWords.feelingLow);
+
+    await insertDebriefs(app.database.db, await insertMember(app.database.db, ben.userId), series([
+      { date: '2026-10-01', mood: 4 },
+      { date: '2026-10-15', mood: 5 },
+      { date: '2026-11-05', mood: 4 },
+    ]));
+    const steady = moodSection((await insights(ben)).text);
+    expect(steady).not.toContain(insightWords.feelingLow);
+    expect(steady).not.toContain(insightWords.feelingHeavier);
+  });
+
+  it('a trend needs at least three debriefs on each side, or says plainly there are too few', async () => {
+    const rows = [
+      { date: '2026-06-01', mood: 2, growth: ['salary'], strengths: ['communication'] },
+      { date: '2026-07-01', mood: 2, growth: ['salary'], strengths: ['communication'] },
+      { date: '2026-08-01', mood: 3, growth: ['nerves'], strengths: ['rapport'] },
+      { date: '2026-09-01', mood: 4, growth: ['nerves'], strengths: ['rapport'] },
+      { date: '2026-10-01', mood: 5, growth: ['nerves'], strengths: ['rapport'] },
+    ];
+    const anaId = await seedAna(rows);
+    const five = await insights();
+    expect(five.text).not.toMatch(ARROWS);
+    expect(five.text).toMatch(/too few debriefs yet to tell what is changing/i);
+    expect(moodSection(five.text)).toMatch(/too few/i);
+
+    // A sixth: now three against three.
+    await insertDebriefs(app.database.db, anaId, series([{ date: '2026-11-01', mood: 5, growth: ['nerves'], strengths: ['rapport'] }]));
+    const six = await insights();
+    expect(six.text).not.toMatch(/too few/i);
+    expect(six.text).toContain('Nerves  ↑ lately 3 of 3, earlier 1 of 3');
+    // Moods 2 2 3 | 4 5 5: earlier 2.3, lately 4.7.
+    expect(moodSection(six.text)).toMatch(/lately 4\.7, earlier 2\.3 ↑/);
+  });
+
+  it('names the growth area that keeps coming back, with one concrete thing to try', async () => {
+    await seedAna([
+      { date: '2026-08-01', mood: 3, growth: ['nerves', 'salary'] },
+      { date: '2026-09-01', mood: 3, growth: ['nerves'] },
+      { date: '2026-10-01', mood: 4, growth: ['nerves', 'examples'] },
+      { date: '2026-11-01', mood: 3, growth: ['nerves'], strengths: ['communication'] },
+    ]);
+    const { text } = await insights();
+    const last = text.split('\n\n').at(-1)!;
+    expect(last).toMatch(/_nerves_/i);
+    expect(last).toMatch(/every one of your 4 debriefs/);
+    expect(last).toContain(growthSuggestions.nerves);
+    // Named once each, salary and examples are not "coming back".
+    expect(last).not.toContain(growthSuggestions.salary);
+    expect(last).not.toContain(growthSuggestions.examples);
+  });
+
+  it('places the chart\'s points by date, in the picture and in the text', async () => {
+    const dates = ['2026-03-01', '2026-03-02', '2026-03-03', '2026-05-30'];
+    const anaId = await seedAna(dates.map((date, k) => ({ date, mood: k + 2 })));
+    const fraction = dates.map((d) => (dayNumber(d) - dayNumber(dates[0]!)) / (dayNumber(dates.at(-1)!) - dayNumber(dates[0]!)));
+
+    const svg = insightsSvg(await app.database.db.transaction().execute((trx) => loadInsights(trx, anaId)));
+    const cx = [...svg.matchAll(/<circle cx="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(cx).toHaveLength(4);
+    const span = cx.at(-1)! - cx[0]!;
+    expect(span).toBeGreaterThan(600);
+    cx.forEach((x, k) => expect(Math.abs((x - cx[0]!) / span - fraction[k]!)).toBeLessThan(0.01));
+    // Month ticks read as months, where those months begin.
+    for (const [label, day] of [['Apr', '2026-04-01'], ['May', '2026-05-01']] as const) {
+      const tick = new RegExp(`<text x="([\\d.]+)"[^>]*>${label}</text>`).exec(svg);
+      expect(tick, label).not.toBeNull();
+      const expected = (dayNumber(day) - dayNumber(dates[0]!)) / (dayNumber(dates.at(-1)!) - dayNumber(dates[0]!));
+      expect(Math.abs((Number(tick![1]) - cx[0]!) / span - expected)).toBeLessThan(0.01);
+    }
+    expect(svg).toContain('1 Mar 2026');
+    expect(svg).toContain('30 May 2026');
+
+    const [, chart, labels] = moodSection((await insights()).text).split('\n');
+    const cells = [...chart!];
+    const marks = cells.flatMap((c, col) => ('▁▂▃▄▅▆▇█'.includes(c) ? [col] : []));
+    expect(marks).toHaveLength(4);
+    // Close days share no cell, so each is nudged over by at most a cell or two.
+    marks.forEach((col, k) => expect(Math.abs(col / (cells.length - 1) - fraction[k]!)).toBeLessThanOrEqual(2 / (cells.length - 1)));
+    expect(labels).toMatch(/^1 Mar +30 May 2026$/);
+  });
+
+  it('history and the Home tab list the same debriefs, in the same order, in the same words', async () => {
+    const anaId = await insertMember(app.database.db, ana.userId);
+    const debriefs = series([
+      { date: '2026-11-01', outcome: 'offer' },
+      { date: '2026-10-01', outcome: 'rejected' },
+      { date: '2026-11-05', outcome: 'waiting' },
+    ]);
+    // The October interview was debriefed last, weeks later.
+    debriefs[1]!.createdAt = '2026-11-20T10:00:00Z';
+    await insertDebriefs(app.database.db, anaId, debriefs);
+
+    const history = await app.engine.handle({ ...ana, eventId: 'history-1', input: { kind: 'command', args: 'history' } });
+    const lines = history.replies[0]!.text.split('\n').filter((l) => l.startsWith('•'));
+    const home = await memberHome(app.database.db, ana);
+    expect(home.recent.map((d) => d.date)).toEqual(['2026-11-05', '2026-11-01', '2026-10-01']);
+    expect(lines).toHaveLength(3);
+    home.recent.forEach((d, k) => {
+      expect(lines[k]).toContain(`*${d.company}*`);
+      expect(lines[k]).toContain(`${d.outcome} (${d.date})`);
+    });
+    expect(home.recent.map((d) => d.outcome)).toEqual(['still waiting', 'an offer', 'a no']);
   });
 });
