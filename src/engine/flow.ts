@@ -11,15 +11,27 @@ import type { Card, Reply } from './types.js';
 export interface Option {
   id: string;
   label: string;
+  /** What people type for it besides its number and label ("they ghosted me", "coding round").
+   *  Matched as whole words, in any case, typos forgiven; a longer phrase wins over a shorter one. */
+  synonyms?: readonly string[];
 }
 
 export type InputSpec =
   | { kind: 'text'; maxLength?: number; example: string }
   | { kind: 'choice'; options: readonly Option[] }
   | { kind: 'tags'; options: readonly Option[] }
-  | { kind: 'scale'; min: number; max: number; lowLabel: string; highLabel: string }
+  | {
+      kind: 'scale';
+      min: number;
+      max: number;
+      lowLabel: string;
+      highLabel: string;
+      /** Words for each point ("awful" for 1, "ok I guess" for 3), so a feeling can be said, not scored. */
+      words?: Readonly<Record<number, readonly string[]>>;
+    }
   | { kind: 'date'; direction: 'past' | 'future'; example: string }
-  | { kind: 'yesno' };
+  /** `yes`/`no`: phrases this question's answers take besides the usual ones ("nothing this week"). */
+  | { kind: 'yesno'; yes?: readonly string[]; no?: readonly string[] };
 
 /** The value each input kind produces, before the step's schema refines it. */
 export interface InputValue {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConversationStatus } from '../db/types.js';
 import { asReply, inputOf, type AnyFlow, type AnyStep, type Aside, type Completion, type FlowRegistry } from './flow.js';
 import { choiceIds, decodeChoice, decodePrompt, encodePrompt, type ResumeChoice } from './ids.js';
-import { dateShortcuts, matchOption, parseInput, type RawAnswer } from './inputs.js';
+import { dateShortcuts, matchOption, parseInput, yesNoOptions, type RawAnswer } from './inputs.js';
 import type { Choice, Reply, TurnInput } from './types.js';
 
 /**
@@ -350,11 +350,12 @@ function resumeAnswer(ctx: MachineContext, conv: ConversationState, choice: stri
 function answer(ctx: MachineContext, conv: ConversationState, raw: RawAnswer, out: Outcome): Outcome {
   const flow = flowOf(ctx, conv);
   const step = stepOf(flow, conv.step);
-  const parsed = parseInput(inputOf(step, { answers: conv.answers, now: ctx.now }), raw, ctx.now);
+  const parsed = parseInput(inputOf(step, { answers: conv.answers, now: ctx.now }), raw, ctx.now, { optional: step.optional ?? false });
   const checked = parsed.ok ? step.schema.safeParse(parsed.value) : null;
   if (!parsed.ok || !checked?.success) {
     const message = !parsed.ok ? parsed.message : (checked?.error?.issues[0]?.message ?? 'That did not fit.');
-    return miss(ctx, conv, step, message, out);
+    // A clarifying question is the bot's doubt, not the person's miss.
+    return miss(ctx, conv, step, message, out, !parsed.ok && parsed.code === 'ambiguous');
   }
   const value = checked.data;
   out.answers.push({ conversationId: conv.id, step: step.id, value, skipped: false });
@@ -380,11 +381,11 @@ function labelsFor(step: AnyStep, value: unknown, answers: Record<string, unknow
   return values.map((v) => options.find((o) => o.id === String(v))?.label ?? String(v));
 }
 
-function miss(ctx: MachineContext, conv: ConversationState, step: AnyStep, message: string, out: Outcome): Outcome {
-  const next = { ...conv, misses: conv.misses + 1 };
+function miss(ctx: MachineContext, conv: ConversationState, step: AnyStep, message: string, out: Outcome, doubt = false): Outcome {
+  const next = { ...conv, misses: conv.misses + (doubt ? 0 : 1) };
   out.writes.push(next);
   out.replies.push(prompt(ctx, next, message));
-  if (next.misses >= 3) {
+  if (next.misses >= 3 && !doubt) {
     const choices: Choice[] = [];
     if (step.optional) choices.push({ id: choiceIds.control('skip'), label: 'Skip this one' });
     choices.push({ id: choiceIds.control('pause'), label: 'Pause for now' }, { id: choiceIds.control('retry'), label: 'Try again' });
@@ -440,11 +441,6 @@ export function replayStep(flow: AnyFlow, conv: Pick<ConversationState, 'answers
   return step;
 }
 
-const yesNoOptions = [
-  { id: 'yes', label: 'Yes' },
-  { id: 'no', label: 'No' },
-];
-
 export function prompt(ctx: MachineContext, conv: ConversationState, lead?: string): Reply {
   const flow = flowOf(ctx, conv);
   const step = stepOf(flow, conv.step);
@@ -456,10 +452,10 @@ export function prompt(ctx: MachineContext, conv: ConversationState, lead?: stri
   let hint = '';
   switch (spec.kind) {
     case 'choice':
-      choices = [...spec.options];
+      choices = spec.options.map(({ id, label }) => ({ id, label }));
       break;
     case 'tags':
-      choices = [...spec.options];
+      choices = spec.options.map(({ id, label }) => ({ id, label }));
       multi = true;
       hint = '\n_Pick any that fit; you can type several, like "1, 3"._';
       break;
@@ -471,7 +467,7 @@ export function prompt(ctx: MachineContext, conv: ConversationState, lead?: stri
       hint = `\n_${spec.min} = ${spec.lowLabel}, ${spec.max} = ${spec.highLabel}_`;
       break;
     case 'yesno':
-      choices = [...yesNoOptions];
+      choices = yesNoOptions.map(({ id, label }) => ({ id, label }));
       break;
     case 'date':
       choices = dateShortcuts(spec.direction);

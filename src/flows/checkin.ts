@@ -8,9 +8,35 @@ import type { Flow, Option, Step } from '../engine/flow.js';
 
 const MAX_ITEMS = 5;
 const itemStatuses = [
-  { id: 'done', label: 'Done' },
-  { id: 'open', label: 'Still on it' },
-  { id: 'dropped', label: 'Drop it' },
+  {
+    id: 'done',
+    label: 'Done',
+    synonyms: [
+      'did it', 'i did it', 'done it', 'finished', 'finished it', 'completed', 'complete', 'all done', 'yes', 'yep',
+      'yeah', 'sent it', 'i sent it', 'got it done', 'ticked off', 'checked off', 'nailed it', 'sorted', 'handled',
+      'yes done', 'yeah done', 'i did', 'did', 'its done', 'already did it', 'already done', 'managed it',
+    ],
+  },
+  {
+    id: 'open',
+    label: 'Still on it',
+    synonyms: [
+      'still on it', 'working on it', 'still working on it', 'in progress', 'ongoing', 'not yet', 'not done yet',
+      'not finished', 'halfway', 'half done', 'started', 'started it', 'getting there', 'almost', 'nearly',
+      'nearly done', 'almost done', 'keep it', 'keep', 'still going', 'still doing it', 'on it', 'later',
+      'next week', 'not quite', 'slowly', 'havent finished', 'not yet but soon', 'still', 'pending', 'wip',
+    ],
+  },
+  {
+    id: 'dropped',
+    label: 'Drop it',
+    synonyms: [
+      'drop', 'drop it', 'dropped', 'dropped it', 'forget it', 'forget about it', 'give up', 'gave up', 'abandon',
+      'abandoned', 'cancel it', 'scrap it', 'scrapped', 'delete it', 'remove it', 'no longer', 'not relevant',
+      'no longer relevant', 'doesnt matter', 'doesnt matter anymore', 'not doing it', 'wont do it', 'not going to',
+      'nah drop it', 'skip it', 'let it go', 'letting it go', 'no point', 'moved on', 'changed my mind', 'bin it',
+    ],
+  },
 ] as const satisfies readonly Option[];
 
 const itemStatus = z.enum(['done', 'open', 'dropped']).nullable();
@@ -52,7 +78,11 @@ const steps = {
   interviews: {
     id: 'interviews',
     prompt: () => 'Any interviews this week?',
-    input: { kind: 'yesno' },
+    input: {
+      kind: 'yesno',
+      yes: ['had one', 'i had one', 'one', 'a couple', 'two', 'a few', 'several', 'just one', 'yes one', 'yeah one', 'yeah a couple', 'had an interview', 'had a couple', 'loads', 'a bunch'],
+      no: ['nothing', 'nothing this week', 'none this week', 'no interviews', 'not this week', 'quiet week', 'a quiet week', 'zero', 'zilch', 'nada', 'none', 'nope none', 'no luck', 'not a single one'],
+    },
     schema: checkinAnswers.shape.interviews,
     optional: true,
     help: "If you had one, we can debrief it at the end. It's about five minutes.",

@@ -11,55 +11,248 @@ import { feedbackRequest, followUpNote, thankYouNote } from './templates.js';
  * doors open; think long term. Prompts stay short, since people read them at a low moment.
  */
 
+// Each option's synonyms are what people type for it, lowercase, without punctuation; matching forgives
+// case, filler ("I think it was"), small typos, and takes the longest phrase that fits.
 export const stages = [
-  { id: 'screen', label: 'Phone or recruiter screen' },
-  { id: 'technical', label: 'Technical or skills' },
-  { id: 'panel', label: 'Panel or onsite' },
-  { id: 'final', label: 'Final round' },
-  { id: 'other', label: 'Something else' },
+  {
+    id: 'screen',
+    label: 'Phone or recruiter screen',
+    synonyms: [
+      'phone', 'phone call', 'phone interview', 'recruiter', 'recruiter call', 'screening', 'screener', 'screening call',
+      'first call', 'intro call', 'initial call', 'first chat', 'hr', 'hr call', 'hr screen', 'talent', 'talent call',
+      'video call', 'zoom', 'quick call', 'first round', 'first stage', 'initial chat', 'chat with recruiter',
+      'call with the recruiter', 'pre screen', 'prescreen', 'intro chat',
+    ],
+  },
+  {
+    id: 'technical',
+    label: 'Technical or skills',
+    synonyms: [
+      'tech', 'tech one', 'tech round', 'tech interview', 'tech test', 'coding', 'coding round', 'coding interview',
+      'coding test', 'coding challenge', 'leetcode', 'live coding', 'pair programming', 'pairing', 'whiteboard',
+      'whiteboarding', 'take home', 'takehome', 'home assignment', 'assignment', 'case study', 'case', 'skills test',
+      'skills', 'assessment', 'technical test', 'tech screen', 'technical screen', 'system design', 'design round',
+      'portfolio review', 'portfolio', 'test', 'exercise', 'task', 'hackerrank', 'codility', 'algorithms',
+    ],
+  },
+  {
+    id: 'panel',
+    label: 'Panel or onsite',
+    synonyms: [
+      'panel', 'panel interview', 'onsite', 'on site', 'on-site', 'in person', 'in the office', 'at the office',
+      'office visit', 'loop', 'the loop', 'virtual onsite', 'superday', 'super day', 'assessment centre',
+      'assessment center', 'several people', 'multiple people', 'a few people', 'with the team', 'team interview',
+      'meet the team', 'full day', 'half day', 'group interview', 'back to back',
+    ],
+  },
+  {
+    id: 'final',
+    label: 'Final round',
+    synonyms: [
+      'final', 'finals', 'last round', 'the last one', 'last stage', 'final stage', 'final interview', 'last interview',
+      'ceo', 'with the ceo', 'founder', 'with the founder', 'hiring manager', 'director', 'vp', 'executive', 'exec',
+      'culture fit', 'final chat', 'offer stage', 'very end', 'final boss',
+    ],
+  },
+  {
+    id: 'other',
+    label: 'Something else',
+    synonyms: ['other', 'something different', 'none of these', 'none of those', 'not sure', 'dont know', 'idk', 'informal chat', 'coffee chat', 'coffee', 'networking', 'career fair', 'else', 'different'],
+  },
 ] as const satisfies readonly Option[];
 
 export const outcomes = [
-  { id: 'rejected', label: "It was a no" },
-  { id: 'waiting', label: 'Still waiting' },
-  { id: 'no_response', label: 'No response' },
-  { id: 'offer', label: 'I got an offer' },
+  {
+    id: 'rejected',
+    label: 'It was a no',
+    synonyms: [
+      'no', 'a no', 'rejected', 'rejection', 'got rejected', 'i got rejected', 'they rejected me', 'they said no',
+      'said no', 'didnt get it', 'i didnt get it', 'didnt get the job', 'didnt get the offer', 'turned down',
+      'turned me down', 'they turned me down', 'not selected', 'wasnt selected', 'unsuccessful', 'not successful',
+      'declined', 'rejection email', 'got the rejection', 'failed', 'i failed', 'bombed', 'didnt pass', 'didnt make it',
+      'not moving forward', 'not moving ahead', 'they went with someone else', 'went with someone else',
+      'went with another candidate', 'another candidate', 'someone else', 'no offer', 'not an offer', 'no go', 'nope',
+      'nah', 'denied', 'passed on me', 'they passed', 'cut', 'got cut', 'dinged', 'got dinged', 'no luck', 'lost it',
+      'they said no thanks', 'other candidates', 'position filled', 'role filled', 'not a fit', 'decided not to proceed',
+      'not progressing', 'wont be progressing', 'rejected me', 'got a no', 'it was a no', 'a rejection',
+      'automated rejection', 'form rejection', 'didnt go through', 'not proceeding',
+    ],
+  },
+  {
+    id: 'waiting',
+    label: 'Still waiting',
+    synonyms: [
+      'waiting', 'still waiting', 'waiting to hear', 'waiting to hear back', 'havent heard yet', 'no news yet',
+      'no decision yet', 'pending', 'not sure yet', 'dont know yet', 'dont know', 'unknown', 'in progress',
+      'they said theyd let me know', 'theyll let me know', 'theyll get back to me', 'should hear', 'should hear soon',
+      'next week', 'hear next week', 'in limbo', 'limbo', 'on hold', 'tbd', 'no answer yet', 'still in process',
+      'still in the process', 'still deciding', 'they are deciding', 'theyre deciding', 'not yet', 'no idea yet',
+      'fingers crossed', 'nothing yet', 'too early', 'waiting on them', 'ongoing', 'next round', 'moving forward',
+      'waiting for feedback', 'waiting for an answer', 'still interviewing others',
+    ],
+  },
+  {
+    id: 'no_response',
+    label: 'No response',
+    synonyms: [
+      'no response', 'no reply', 'no answer', 'ghosted', 'got ghosted', 'they ghosted me', 'ghosting', 'ghost',
+      'never heard back', 'never heard', 'havent heard back', 'havent heard anything', 'heard nothing', 'nothing',
+      'silence', 'radio silence', 'crickets', 'no word', 'no word since', 'no contact', 'no news', 'they went quiet',
+      'went quiet', 'went silent', 'vanished', 'disappeared', 'they disappeared', 'no one got back to me',
+      'nobody got back', 'nobody replied', 'no one replied', 'they never replied', 'never replied', 'never got back',
+      'never got back to me', 'no follow up', 'no feedback at all', 'not a peep', 'zero response', 'nothing at all',
+      'no reply at all', 'they stopped replying', 'stopped responding', 'unresponsive', 'no callback', 'no call back',
+    ],
+  },
+  {
+    id: 'offer',
+    label: 'I got an offer',
+    synonyms: [
+      'offer', 'an offer', 'got an offer', 'got the offer', 'i got the offer', 'got it', 'i got it', 'got the job',
+      'i got the job', 'they offered', 'they offered me', 'offered me', 'offered me the job', 'offered', 'hired',
+      'got hired', 'im hired', 'yes', 'they said yes', 'accepted', 'i accepted', 'success', 'successful', 'passed',
+      'i passed', 'made it', 'i made it', 'landed it', 'landed the job', 'verbal offer', 'offer letter', 'job offer',
+      'they want me', 'they want to hire me', 'yay', 'woohoo', 'great news', 'good news',
+    ],
+  },
 ] as const satisfies readonly Option[];
 
 export const strengthTags = [
-  { id: 'preparation', label: 'Preparation' },
-  { id: 'communication', label: 'Clear communication' },
-  { id: 'technical', label: 'Technical depth' },
-  { id: 'problem_solving', label: 'Problem solving' },
-  { id: 'examples', label: 'Good examples' },
-  { id: 'rapport', label: 'Rapport' },
-  { id: 'questions', label: 'My questions for them' },
-  { id: 'composure', label: 'Staying calm' },
+  {
+    id: 'preparation',
+    label: 'Preparation',
+    synonyms: ['prep', 'prepared', 'well prepared', 'preparing', 'did my homework', 'homework', 'ready', 'practice', 'practised', 'practiced', 'i prepped', 'prepped'],
+  },
+  {
+    id: 'communication',
+    label: 'Clear communication',
+    synonyms: ['communication', 'communicating', 'clear', 'clarity', 'explained well', 'explaining', 'explained things', 'articulate', 'talking', 'spoke clearly', 'speaking', 'how i explained things', 'comms', 'expressed myself'],
+  },
+  {
+    id: 'technical',
+    label: 'Technical depth',
+    synonyms: ['tech', 'tech skills', 'technical skills', 'coding', 'code', 'the coding', 'knowledge', 'expertise', 'skills', 'hard skills', 'depth', 'knew my stuff', 'domain knowledge', 'the technical part', 'system design'],
+  },
+  {
+    id: 'problem_solving',
+    label: 'Problem solving',
+    synonyms: ['problem solving', 'problemsolving', 'problem-solving', 'solving problems', 'logic', 'reasoning', 'thinking', 'thought process', 'figured it out', 'the puzzle', 'analytical', 'analysis', 'the case'],
+  },
+  {
+    id: 'examples',
+    label: 'Good examples',
+    synonyms: ['examples', 'my examples', 'stories', 'my stories', 'star', 'star answers', 'star stories', 'anecdotes', 'experience', 'past work', 'projects', 'my projects', 'portfolio', 'case studies', 'behavioral', 'behavioural'],
+  },
+  {
+    id: 'rapport',
+    label: 'Rapport',
+    synonyms: ['rapport', 'connection', 'connected', 'chemistry', 'got on well', 'got along', 'vibe', 'vibes', 'good vibes', 'vibed', 'friendly', 'personable', 'we clicked', 'clicked', 'banter', 'small talk', 'likeable', 'charm', 'relationship'],
+  },
+  {
+    id: 'questions',
+    label: 'My questions for them',
+    synonyms: ['questions', 'my questions', 'asking questions', 'asked questions', 'asked good questions', 'good questions', 'questions i asked', 'curiosity', 'curious', 'questions at the end', 'the q and a', 'q and a'],
+  },
+  {
+    id: 'composure',
+    label: 'Staying calm',
+    synonyms: ['calm', 'stayed calm', 'staying calm', 'composure', 'composed', 'kept my cool', 'cool', 'relaxed', 'confidence', 'confident', 'not nervous', 'handled pressure', 'under pressure', 'keeping calm', 'kept calm', 'chill', 'stayed chill', 'nerves were fine', 'kept it together'],
+  },
 ] as const satisfies readonly Option[];
 
 export const growthTags = [
-  { id: 'preparation', label: 'Preparation' },
-  { id: 'nerves', label: 'Nerves' },
-  { id: 'concise', label: 'Concise answers' },
-  { id: 'technical', label: 'Technical gaps' },
-  { id: 'examples', label: 'Examples and stories' },
-  { id: 'salary', label: 'Salary questions' },
-  { id: 'company_research', label: 'Research on the company' },
-  { id: 'questions', label: 'Questions for them' },
+  {
+    id: 'preparation',
+    label: 'Preparation',
+    synonyms: ['prep', 'more prep', 'prepare more', 'preparing', 'unprepared', 'underprepared', 'under prepared', 'not prepared', 'wasnt prepared', 'practice', 'practise', 'practice more', 'more practice', 'homework', 'do my homework'],
+  },
+  {
+    id: 'nerves',
+    label: 'Nerves',
+    synonyms: ['nervous', 'nerves', 'anxiety', 'anxious', 'panic', 'panicked', 'froze', 'freezing', 'blanked', 'went blank', 'my mind went blank', 'stress', 'stressed', 'shaky', 'shaking', 'calm down', 'staying calm', 'stay calm', 'confidence', 'more confident', 'be more confident', 'imposter syndrome', 'jitters', 'overthinking'],
+  },
+  {
+    id: 'concise',
+    label: 'Concise answers',
+    synonyms: ['concise', 'conciseness', 'be concise', 'shorter answers', 'rambling', 'rambled', 'i rambled', 'ramble less', 'talk less', 'talked too much', 'too long', 'long winded', 'waffle', 'waffled', 'waffling', 'get to the point', 'to the point', 'brevity', 'over explaining', 'overexplaining', 'structure', 'structured answers'],
+  },
+  {
+    id: 'technical',
+    label: 'Technical gaps',
+    synonyms: ['tech', 'technical', 'tech skills', 'technical skills', 'coding', 'leetcode', 'algorithms', 'algos', 'data structures', 'system design', 'knowledge gaps', 'gaps', 'skills gap', 'sql', 'the coding part', 'the technical part', 'hard skills', 'study more'],
+  },
+  {
+    id: 'examples',
+    label: 'Examples and stories',
+    synonyms: ['examples', 'better examples', 'more examples', 'stories', 'better stories', 'star', 'star method', 'star answers', 'anecdotes', 'behavioral', 'behavioural', 'behavioral questions', 'tell me about a time', 'storytelling'],
+  },
+  {
+    id: 'salary',
+    label: 'Salary questions',
+    synonyms: ['salary', 'pay', 'money', 'compensation', 'comp', 'salary expectations', 'negotiation', 'negotiating', 'negotiate', 'the money question', 'rate', 'day rate', 'benefits'],
+  },
+  {
+    id: 'company_research',
+    label: 'Research on the company',
+    synonyms: ['research', 'company research', 'researching the company', 'research the company', 'knowing the company', 'know the company', 'about the company', 'the company', 'their product', 'the product', 'their business', 'background research', 'read up', 'reading up', 'look them up', 'homework on them'],
+  },
+  {
+    id: 'questions',
+    label: 'Questions for them',
+    synonyms: ['questions', 'my questions', 'better questions', 'ask questions', 'asking questions', 'ask better questions', 'more questions', 'questions at the end', 'had no questions', 'no questions', 'q and a', 'the q and a', 'reverse questions'],
+  },
 ] as const satisfies readonly Option[];
 
 export const feedbackStatuses = [
-  { id: 'received', label: 'I got some feedback' },
-  { id: 'asked', label: "I asked, no reply yet" },
-  { id: 'not_asked', label: "I haven't asked" },
+  {
+    id: 'received',
+    label: 'I got some feedback',
+    // "yes" alone could be either of the first two: the engine asks which.
+    synonyms: ['yes', 'yeah', 'yep', 'got feedback', 'got some', 'received', 'they gave me feedback', 'they gave feedback', 'they told me', 'they said', 'they explained', 'i got some', 'got some feedback', 'yes they replied', 'they replied', 'heard back', 'yes and they answered', 'feedback received', 'got a reply', 'they sent feedback', 'they did', 'had a call', 'some notes'],
+  },
+  {
+    id: 'asked',
+    label: 'I asked, no reply yet',
+    synonyms: ['yes', 'yeah', 'yep', 'asked', 'i asked', 'already asked', 'asked already', 'i emailed', 'emailed them', 'i did ask', 'sent an email', 'waiting', 'waiting for a reply', 'no reply yet', 'no reply', 'no answer yet', 'they havent replied', 'asked but nothing', 'asked but no reply', 'yes but no reply', 'asked them but', 'asked and waiting', 'still waiting', 'no response yet', 'asked but got nothing', 'asked but silence'],
+  },
+  {
+    id: 'not_asked',
+    label: "I haven't asked",
+    synonyms: ['no', 'nope', 'nah', 'not yet', 'not asked', 'havent', 'i havent', 'havent asked', 'didnt ask', 'i didnt', 'i didnt ask', 'havent yet', 'no i havent', 'not really', 'didnt think to', 'should i', 'nope not yet', 'no not yet', 'too scared to', 'afraid to ask', 'not sure how', 'not sure how to ask', 'never', 'no i didnt', 'i forgot', 'forgot'],
+  },
 ] as const satisfies readonly Option[];
 
 export const fits = [
-  { id: 'yes', label: 'Yes, a good fit' },
-  { id: 'partly', label: 'Partly' },
-  { id: 'no', label: 'Not really' },
-  { id: 'unsure', label: 'Not sure yet' },
+  {
+    id: 'yes',
+    label: 'Yes, a good fit',
+    synonyms: ['yes', 'yeah', 'yep', 'yup', 'definitely', 'absolutely', 'totally', 'for sure', 'good fit', 'great fit', 'perfect fit', 'perfect', 'it was', 'i think so', 'very much', 'dream job', 'right for me', 'it was right', 'loved it', 'really wanted it', 'exactly what i wanted', '100', 'of course', 'good match', 'great match'],
+  },
+  {
+    id: 'partly',
+    label: 'Partly',
+    synonyms: ['partly', 'partially', 'kind of', 'kinda', 'sort of', 'sorta', 'somewhat', 'some of it', 'some parts', 'in some ways', 'in parts', 'a bit', 'a little', 'half', 'halfway', '50 50', 'fifty fifty', 'mixed', 'yes and no', 'yes but', 'mostly', 'more or less', 'so so', 'meh', 'not fully', 'not entirely', 'maybe partly', 'ish', 'bits of it'],
+  },
+  {
+    id: 'no',
+    label: 'Not really',
+    synonyms: ['no', 'nope', 'nah', 'not really', 'not at all', 'not for me', 'wasnt for me', 'not right', 'wasnt right', 'not right for me', 'bad fit', 'poor fit', 'wrong fit', 'not a good fit', 'not a fit', 'not a great fit', 'dodged a bullet', 'bullet dodged', 'glad i didnt get it', 'probably not', 'no way', 'hell no', 'wrong role', 'not my thing', 'red flags', 'toxic', 'nah not really'],
+  },
+  {
+    id: 'unsure',
+    label: 'Not sure yet',
+    synonyms: ['not sure', 'unsure', 'idk', 'i dont know', 'dont know', 'dunno', 'no idea', 'maybe', 'hard to say', 'hard to tell', 'too early', 'too early to tell', 'too soon to tell', 'still thinking', 'still deciding', 'who knows', 'cant tell', 'unclear', 'not sure yet', 'undecided', 'havent decided', 'on the fence', 'torn', 'hmm not sure'],
+  },
 ] as const satisfies readonly Option[];
+
+// How people say how they feel, for each point of the 1-5 scale.
+const feelingWords: Readonly<Record<number, readonly string[]>> = {
+  1: ['awful', 'terrible', 'horrible', 'really rough', 'rough', 'really bad', 'very bad', 'so bad', 'the worst', 'worst', 'crushed', 'devastated', 'gutted', 'destroyed', 'broken', 'miserable', 'shit', 'like shit', 'crap', 'like crap', 'awful honestly', 'dreadful', 'wrecked', 'heartbroken', 'in pieces', 'hopeless', 'depressed', 'super low', 'very low', 'rock bottom', 'horrendous', 'dying inside', 'want to cry', 'crying', 'really down', 'absolutely awful', 'pretty awful', 'not good at all', 'not great at all', 'really really bad', 'sucks', 'it sucks', 'really sucks', 'devo'],
+  2: ['bad', 'pretty bad', 'not good', 'not great', 'down', 'low', 'sad', 'bummed', 'bummed out', 'disappointed', 'pretty disappointed', 'gloomy', 'a bit down', 'kinda down', 'kind of down', 'not amazing', 'rubbish', 'pretty rubbish', 'deflated', 'meh bad', 'crappy', 'upset', 'frustrated', 'pretty low', 'a bit low', 'not the best', 'could be better', 'been better', 'ive been better', 'bit rough', 'a bit rough', 'not well', 'poor', 'pretty down', 'stung', 'it stings', 'discouraged', 'lowkey sad', 'bit gutted', 'a bit gutted', 'not so good', 'not too good', 'not too great', 'not so great'],
+  3: ['ok', 'okay', 'ok i guess', 'okay i guess', 'meh', 'fine', 'fine i guess', 'alright', 'all right', 'so so', 'soso', 'mixed', 'neutral', 'average', 'middling', 'in the middle', 'halfway', 'not bad not good', 'could be worse', 'whatever', 'eh', 'ehh', 'mid', 'decentish', 'up and down', 'hanging in there', 'coping', 'surviving', 'getting there', 'managing', 'so and so', 'mixed feelings', 'kinda ok', 'i guess ok', 'somewhere in the middle'],
+  4: ['good', 'pretty good', 'not bad', 'decent', 'fairly good', 'quite good', 'pretty ok', 'positive', 'hopeful', 'optimistic', 'better', 'alright actually', 'fine actually', 'pretty fine', 'doing well', 'well', 'ok actually', 'good i think', 'happy', 'content', 'relieved', 'pretty happy', 'upbeat', 'solid', 'not too bad', 'chill', 'all good', 'feeling good', 'pretty positive', 'in a good place'],
+  5: ['great', 'really good', 'very good', 'amazing', 'awesome', 'fantastic', 'excellent', 'brilliant', 'wonderful', 'ecstatic', 'thrilled', 'over the moon', 'on top of the world', 'super', 'super good', 'so good', 'the best', 'perfect', 'incredible', 'buzzing', 'stoked', 'pumped', 'excited', 'really happy', 'so happy', 'elated', 'fab', 'top', 'couldnt be better', 'never better', 'really great', 'amazing actually'],
+};
 
 const ids = <T extends readonly Option[]>(options: T) =>
   options.map((o) => o.id) as unknown as [T[number]['id'], ...T[number]['id'][]];
@@ -154,7 +347,7 @@ const steps: Steps = {
   mood: {
     id: 'mood',
     prompt: () => 'How are you feeling about it right now?',
-    input: { kind: 'scale', min: 1, max: 5, lowLabel: 'really rough', highLabel: 'good' },
+    input: { kind: 'scale', min: 1, max: 5, lowLabel: 'really rough', highLabel: 'good', words: feelingWords },
     schema: debriefAnswers.shape.mood,
     optional: true,
     help: "There's no right answer. It's only for you, so you can see how you bounce back over time.",

@@ -39,7 +39,11 @@ const steps: { [K in Exclude<keyof A, 'prompt_id'>]: Step<A, K> } = {
   debrief_now: {
     id: 'debrief_now',
     prompt: () => 'Have you had an interview recently that you would like to debrief now?',
-    input: { kind: 'yesno' },
+    input: {
+      kind: 'yesno',
+      yes: ['lets do it', 'lets go', 'go ahead', 'sure lets do it', 'yes lets', 'why not', 'i did', 'i had one', 'now', 'right now'],
+      no: ['not now', 'not today', 'later', 'maybe later', 'another time', 'not right now', 'no interviews', 'none recently', 'nothing recent', 'not recently'],
+    },
     schema: reflectionAnswers.shape.debrief_now,
     optional: true,
     help: 'A debrief takes about five minutes and keeps the lessons for later.',

@@ -76,8 +76,10 @@ describe('bad input gets a clear re-prompt and loses nothing', () => {
 
   it('out-of-range and non-whole numbers on the 1-5 scale', async () => {
     const p = await at('mood');
-    for (const bad of ['0', '6', '-1', '3.5', '99999999999999999999', 'five'])
+    for (const bad of ['0', '6', '-1', '99999999999999999999', 'purple'])
       await rejects(p, () => p.text(bad), /whole number from 1 to 5/, /How are you feeling/);
+    // Between two points is a question back, not a guess.
+    await rejects(p, () => p.text('3.5'), /3 or 4\?/, /How are you feeling/);
     await rejects(p, () => p.click('7'), /whole number from 1 to 5/, /How are you feeling/);
   });
 
@@ -95,8 +97,8 @@ describe('bad input gets a clear re-prompt and loses nothing', () => {
 
   it('an unknown choice id and a choice id from another question', async () => {
     const p = await at('stage');
-    await rejects(p, () => p.click('no-such-choice'), /Please pick one of these/, /Which stage/);
-    await rejects(p, () => p.click('rejected'), /Please pick one of these/, /Which stage/);
-    await rejects(p, () => p.text('purple'), /Please pick one of these/, /Which stage/);
+    await rejects(p, () => p.click('no-such-choice'), /Which is closest/, /Which stage/);
+    await rejects(p, () => p.click('rejected'), /Which is closest/, /Which stage/);
+    await rejects(p, () => p.text('purple'), /Which is closest/, /Which stage/);
   });
 });
