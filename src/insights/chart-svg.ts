@@ -36,7 +36,8 @@ const rect = (x: number, y: number, w: number, h: number, fill: string) =>
 function tagPanel(x: number, y: number, title: string, tags: TagCount[], fill: string): string[] {
   const out = [heading(x, y, title)];
   if (tags.length === 0) return [...out, text(x, y + 30, 'Nothing tagged yet', `font-size="13" fill="${colours.muted}"`)];
-  const labelW = 170;
+  // Wide enough for the longest tag label ('Research on the company') in 13px DejaVu Sans.
+  const labelW = 190;
   const barMax = COL - labelW - 60;
   const max = tags[0]!.count;
   tags.forEach((t, i) => {

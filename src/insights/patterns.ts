@@ -16,6 +16,9 @@ export const TOP_TAGS = 3;
  * half holds at least this many: one debrief against one is a coin toss drawn as an arrow.
  */
 export const MIN_PER_SIDE = 3;
+/** A tag named in fewer than this many more (or fewer) of the recent half than of the earlier one
+ *  has not moved: a single debrief either way is noise, and an arrow would claim more. */
+const TAG_TREND_STEP = 2;
 /** Moods (1-5) whose halves differ by less than this are "about the same", not a trend. */
 const MOOD_TREND_STEP = 0.5;
 /** A growth area "keeps coming back" when named in more than half of the debriefs, and this often. */
@@ -99,7 +102,7 @@ function tagCounts(ordered: DebriefFacts[], half: number, pick: (d: DebriefFacts
     .map((o, order) => {
       const earlier = named(earlierSet, o.id);
       const recent = named(recentSet, o.id);
-      return { id: o.id, label: o.label, count: named(ordered, o.id), earlier, recent, trend: half ? trendOf(earlier, recent) : null, order };
+      return { id: o.id, label: o.label, count: named(ordered, o.id), earlier, recent, trend: half ? trendOf(earlier, recent, TAG_TREND_STEP) : null, order };
     })
     .filter((t) => t.count > 0)
     // Most named first; among equals the one rising lately, then the flow's own order.

@@ -80,11 +80,12 @@ describe('/debrief insights', () => {
 
     // Halves of 4: #1-#4 earlier, #5-#8 lately.
     // communication #1 #3 #5 #6 #7 = 5 (earlier #1 #3, lately #5 #6 #7); preparation #1 #2 #7 = 3;
-    // rapport #6 #8 = 2; technical #5 = 1 (fourth, so not shown).
+    // rapport #6 #8 = 2; technical #5 = 1 (fourth, so not shown). One debrief more or less between
+    // the halves is no trend (→); rapport, 0 then 2, is.
     expect(strengths.split('\n')[0]).toBe('*Strengths you named most*');
     expect(barLines(strengths, 5)).toEqual([
-      '5  Clear communication  ↑ lately 3 of 4, earlier 2 of 4',
-      '3  Preparation  ↓ lately 1 of 4, earlier 2 of 4',
+      '5  Clear communication  → lately 3 of 4, earlier 2 of 4',
+      '3  Preparation  → lately 1 of 4, earlier 2 of 4',
       '2  Rapport  ↑ lately 2 of 4, earlier 0 of 4',
     ]);
 
@@ -92,7 +93,7 @@ describe('/debrief insights', () => {
     // concise were named once lately, technical not at all, so technical is the one left out.
     expect(growth.split('\n')[0]).toBe('*What you want to work on*');
     expect(barLines(growth, 5)).toEqual([
-      '5  Salary questions  ↑ lately 3 of 4, earlier 2 of 4',
+      '5  Salary questions  → lately 3 of 4, earlier 2 of 4',
       '2  Nerves  → lately 1 of 4, earlier 1 of 4',
       '2  Concise answers  → lately 1 of 4, earlier 1 of 4',
     ]);
