@@ -1,7 +1,7 @@
 import type { Config } from './config.js';
 import { connectDatabase, type DatabaseHandle } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
-import { commandHandlers, createCommands, turnNeedsProfile } from './commands.js';
+import { commandHandlers, createCommands, turnNeedsProfile } from './commands/index.js';
 import { createEngine, type Engine } from './engine/engine.js';
 import { createFlowRegistry } from './flows/index.js';
 import { startHealthServer, type HealthServer } from './health.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkCron, checkTimeZone } from './scheduler/cron.js';
+import { checkCron, checkTimeZone } from './cron.js';
 import { StartupError } from './startup-error.js';
 
 /**

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { App } from '../../src/app.js';
 import type { Actor, TurnInput } from '../../src/engine/types.js';
-import { memberFilesDir } from '../../src/insights/member-files.js';
+import { memberFilesDir } from '../../src/member-data/member-files.js';
 import type { RunningAdapter } from '../types.js';
 import { renderReply } from './render.js';
 

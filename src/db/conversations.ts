@@ -1,7 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Actor, InboundTurn, StoredReceipt } from '../engine/types.js';
+import type { Actor, ConversationState, InboundTurn, RecordedAnswer, StoredReceipt } from '../engine/types.js';
 import { claimInboundEvent, inboundExists } from './inbound-events.js';
-import type { ConversationState, RecordedAnswer } from '../engine/machine.js';
 import type { ConversationRow, Database } from './types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

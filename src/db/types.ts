@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
-import type { Reply, StoredReceipt } from '../engine/types.js';
+import type { ConversationStatus, Reply, StoredReceipt } from '../engine/types.js';
 
 /** Table types in the shape Kysely's codegen would produce; the schema itself lives in `migrations/`. */
 
@@ -8,7 +8,7 @@ type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 /** `date` columns come back as 'YYYY-MM-DD' strings (see the type parser in connect.ts). */
 type DateOnly = ColumnType<string, string, string>;
 
-export type ConversationStatus = 'active' | 'paused' | 'completed' | 'cancelled' | 'expired';
+export type { ConversationStatus };
 export type ActionItemStatus = 'open' | 'done' | 'dropped';
 
 export interface MembersTable {

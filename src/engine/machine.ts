@@ -1,39 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { ConversationStatus } from '../db/types.js';
 import { asReply, inputOf, type AnyFlow, type AnyStep, type Aside, type Completion, type FlowRegistry } from './flow.js';
 import { choiceIds, decodeChoice, decodePrompt, encodePrompt, type ResumeChoice } from './ids.js';
 import { dateShortcuts, matchOption, parseInput, yesNoOptions, type RawAnswer } from './inputs.js';
-import type { Choice, Reply, TurnInput } from './types.js';
+import type { Choice, ConversationState, RecordedAnswer, Reply, TurnInput } from './types.js';
 
 /**
  * The conversation as a function of state and input: `transition(state, input) -> (state, replies,
  * answers to record)`. No I/O here; engine.ts loads the state and writes the result in one transaction.
  */
 
-export interface ConversationState {
-  id: string;
-  flow: string;
-  status: ConversationStatus;
-  step: string;
-  seq: number;
-  answers: Record<string, unknown>;
-  /** Steps answered or skipped, in order: `back` pops it, and replaying it must reach `step`. */
-  trail: string[];
-  misses: number;
-  /** Set while we wait for "continue or start anew?". */
-  pending: 'resume' | null;
-  /** What "start anew" begins: the flow (and its argument) a start button asked for, if any. */
-  startWanted?: { flow: string; arg?: string } | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface RecordedAnswer {
-  conversationId: string;
-  step: string;
-  value: unknown;
-  skipped: boolean;
-}
+// The state types live with the engine's other types, where the database layer may import them.
+export type { ConversationState, RecordedAnswer } from './types.js';
 
 export interface Outcome {
   replies: Reply[];

@@ -77,3 +77,31 @@ export interface TurnResult {
 /** What a turn's receipt keeps: its replies as first given (a file without its content), so that a
  *  redelivery, or a delivery after a crash, shows the same thing. */
 export type StoredReceipt = Omit<TurnResult, 'duplicate'>;
+
+export type ConversationStatus = 'active' | 'paused' | 'completed' | 'cancelled' | 'expired';
+
+/** A conversation as the engine's state machine sees it; stored by db/conversations.ts. */
+export interface ConversationState {
+  id: string;
+  flow: string;
+  status: ConversationStatus;
+  step: string;
+  seq: number;
+  answers: Record<string, unknown>;
+  /** Steps answered or skipped, in order: `back` pops it, and replaying it must reach `step`. */
+  trail: string[];
+  misses: number;
+  /** Set while we wait for "continue or start anew?". */
+  pending: 'resume' | null;
+  /** What "start anew" begins: the flow (and its argument) a start button asked for, if any. */
+  startWanted?: { flow: string; arg?: string } | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface RecordedAnswer {
+  conversationId: string;
+  step: string;
+  value: unknown;
+  skipped: boolean;
+}

@@ -3,8 +3,8 @@ import type { Database, Schedule } from '../db/types.js';
 import { choiceIds, encodePrompt } from '../engine/ids.js';
 import type { Reply } from '../engine/types.js';
 import { promptText } from '../flows/reflection-prompts.js';
-import { digestFigures, digestReply } from '../insights/digest.js';
-import { latestSlot, nextSlot } from './cron.js';
+import { digestFigures, digestReply } from '../digest/digest.js';
+import { latestSlot, nextSlot } from '../cron.js';
 import { enqueue, enqueueMany } from './outbox.js';
 import { nextPromptId } from './rotation.js';
 

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { SchedulerConfig } from '../config.js';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
-import { upsertSchedule } from './admin-command.js';
+import { upsertSchedule } from '../commands/admin.js';
 import { runDueCheckins, runDueDigests, runDueSchedules } from './due-runs.js';
 import type { Deliverer } from './outbox.js';
 import { drainOnce } from './worker.js';

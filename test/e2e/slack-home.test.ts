@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { START_LABEL } from '../../adapters/slack/home-view.js';
-import { memberHome } from '../../src/insights/home.js';
+import { memberHome } from '../../src/home/member-home.js';
 import { TEAM_ID, startSlackHarness, type SlackHarness } from '../helpers/slack-app.js';
 import { buttonLabels, visibleText, waitFor } from '../helpers/slack-requests.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertSchedule } from '../../src/scheduler/admin-command.js';
+import { upsertSchedule } from '../../src/commands/admin.js';
 import { runDueDigests, type DigestOptions } from '../../src/scheduler/due-runs.js';
 import { freshDatabase, type TestDatabase } from '../helpers/fresh-db.js';
 

@@ -7,7 +7,7 @@ import { decodePng, insertDebriefs, insertMember, runDebrief, series } from '../
 import { growthSuggestions } from '../../src/flows/growth-suggestions.js';
 import { insightWords } from '../../src/flows/insight-words.js';
 import { insightsSvg } from '../../src/insights/chart-svg.js';
-import { memberHome } from '../../src/insights/home.js';
+import { memberHome } from '../../src/home/member-home.js';
 import { loadInsights } from '../../src/insights/insights.js';
 import { freshDatabase, silentLogger } from '../helpers/fresh-db.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPostgres, type DatabaseHandle } from '../../src/db/connect.js';
 import type { Database } from '../../src/db/types.js';
 import { reflectionPrompts } from '../../src/flows/reflection-prompts.js';
-import { upsertSchedule } from '../../src/scheduler/admin-command.js';
+import { upsertSchedule } from '../../src/commands/admin.js';
 import { runDueCheckins, runDueSchedules, type DueOptions } from '../../src/scheduler/due-runs.js';
 import { claimBatch } from '../../src/scheduler/outbox.js';
 import { drainAll } from '../../src/scheduler/worker.js';

@@ -2,7 +2,7 @@ import type { SchedulerConfig } from '../config.js';
 import type { CommandHandler } from '../engine/engine.js';
 import { choiceIds, commandPromptRef } from '../engine/ids.js';
 import type { Reply } from '../engine/types.js';
-import { checkTimeZone, nextSlot } from './cron.js';
+import { checkTimeZone, nextSlot } from '../cron.js';
 
 /**
  * `/debrief checkins on [Zone]`, `off`, or on its own for the current setting. Slack tells us the

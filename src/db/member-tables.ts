@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../db/types.js';
+import type { Database } from './types.js';
 
 /** Tables this code knows by name; export and forget treat each with care of its own. */
 export const knownTables = ['members', 'conversations', 'answers', 'inbound_events', 'debriefs', 'action_items'] as const;

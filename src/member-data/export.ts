@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { CommandHandler } from '../engine/engine.js';
-import { otherMemberTables } from './member-tables.js';
+import { otherMemberTables } from '../db/member-tables.js';
 
 export const EXPORT_FORMAT = 'debrief-export/1';
 

@@ -4,8 +4,8 @@ import type { CommandHandler } from '../engine/engine.js';
 import { choiceIds, commandPromptRef } from '../engine/ids.js';
 import type { Reply } from '../engine/types.js';
 import { rewriteTables } from '../db/maintenance.js';
+import { allMemberTables, otherMemberTables } from '../db/member-tables.js';
 import { deleteMemberFiles } from './member-files.js';
-import { allMemberTables, otherMemberTables } from './member-tables.js';
 
 /** A "yes, delete everything" button older than this is refused: the person may have changed their mind. */
 export const CONFIRM_WINDOW_MS = 10 * 60_000;

@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { findMemberId } from '../db/conversations.js';
 import type { Actor } from '../engine/types.js';
-import { debriefDay } from './history.js';
-import { outcomePhrases } from './insights-text.js';
+import { debriefDay } from '../insights/history.js';
+import { outcomePhrases } from '../insights/insights-text.js';
 
 /**
  * What a member's "home" shows at a glance (Slack's App Home tab; any platform with such a surface):

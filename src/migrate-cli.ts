@@ -1,10 +1,10 @@
 import dotenv from 'dotenv';
 import pino from 'pino';
-import { loadConfig } from '../config.js';
-import { createLogger } from '../log.js';
-import { StartupError } from '../startup-error.js';
-import { connectDatabase } from './connect.js';
-import { migrateToLatest } from './migrate.js';
+import { loadConfig } from './config.js';
+import { createLogger } from './log.js';
+import { StartupError } from './startup-error.js';
+import { connectDatabase } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
 
 /** `npm run db:migrate`: bring the configured database to the latest schema, then exit. */
 async function run(): Promise<void> {

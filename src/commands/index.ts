@@ -1,13 +1,13 @@
-import type { Config } from './config.js';
-import type { CommandHandler } from './engine/engine.js';
-import { commandOf } from './engine/ids.js';
-import type { TurnInput } from './engine/types.js';
-import { exportCommand } from './insights/export.js';
-import { createForgetCommand } from './insights/forget.js';
-import { historyCommand } from './insights/history.js';
-import { insightsCommand } from './insights/insights.js';
-import { createAdminCommand } from './scheduler/admin-command.js';
-import { createCheckinsCommand } from './scheduler/checkins-command.js';
+import type { Config } from '../config.js';
+import type { CommandHandler } from '../engine/engine.js';
+import { commandOf } from '../engine/ids.js';
+import type { TurnInput } from '../engine/types.js';
+import { historyCommand } from '../insights/history.js';
+import { insightsCommand } from '../insights/insights.js';
+import { exportCommand } from '../member-data/export.js';
+import { createForgetCommand } from '../member-data/forget.js';
+import { createAdminCommand } from './admin.js';
+import { createCheckinsCommand } from './checkins.js';
 
 export interface Command {
   run: CommandHandler;

@@ -4,7 +4,7 @@ import type { SchedulerConfig } from '../config.js';
 import type { Database } from '../db/types.js';
 import type { CommandContext, CommandHandler } from '../engine/engine.js';
 import type { Reply } from '../engine/types.js';
-import { checkCron, checkTimeZone, nextSlot } from './cron.js';
+import { checkCron, checkTimeZone, nextSlot } from '../cron.js';
 
 /**
  * `/debrief admin schedule #channel "0 9 * * 1" Europe/London`, `admin pause`, `admin resume`,
