@@ -1,4 +1,5 @@
 import type { App } from '../../src/app.js';
+import { recordMemberCommunity } from '../../src/db/member-communities.js';
 import type { InboundTurn, TurnResult } from '../../src/engine/types.js';
 import type { Logger } from '../../src/log.js';
 
@@ -45,6 +46,13 @@ export async function runTurn(
     : undefined;
   try {
     const result = await ctx.app.engine.handle(turn);
+    // The server this came from (a command typed there, a click on its channel post), so the member
+    // counts in that server's digest and `admin status`. A failure here loses only that tie.
+    const communityId = turn.context?.communityId;
+    if (communityId)
+      await recordMemberCommunity(ctx.app.database.db, turn, communityId).catch((err: unknown) =>
+        ctx.log.warn({ ...turnIds(turn), err: errorIds(err) }, 'could not record the server'),
+      );
     ctx.log.info(
       { ...turnIds(turn), conversation: result.conversationId, duplicate: result.duplicate, deferred, ms: Math.round(performance.now() - started) },
       'discord turn',

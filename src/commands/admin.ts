@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { SchedulerConfig } from '../config.js';
+import { inCommunity } from '../db/member-communities.js';
 import type { Database } from '../db/types.js';
 import type { CommandContext, CommandHandler } from '../engine/engine.js';
 import type { Reply } from '../engine/types.js';
@@ -161,21 +162,24 @@ async function status(ctx: CommandContext, cfg: SchedulerConfig): Promise<Reply[
       `• Deliveries: ${countsText(deliveries)}`,
     );
   }
+  // This community's members only: on Discord, those who came from this server, not every server the
+  // application is in.
+  const community = { platform: ctx.actor.platform, communityId: communityOf(ctx) };
+  const member = inCommunity({ id: 'm.id', platform: 'm.platform', workspaceId: 'm.workspace_id' }, community);
   const members = await ctx.trx
-    .selectFrom('members')
+    .selectFrom('members as m')
     .select(sql<number>`count(*)::int`.as('n'))
-    .where('platform', '=', ctx.actor.platform)
-    .where('workspace_id', '=', ctx.actor.workspaceId)
-    .where('checkins_enabled', '=', true)
+    .where(member)
+    .where('m.checkins_enabled', '=', true)
     .executeTakeFirstOrThrow();
   const checkins = await ctx.trx
-    .selectFrom('outbox')
-    .select(['status', sql<number>`count(*)::int`.as('n')])
-    .where('platform', '=', ctx.actor.platform)
-    .where('workspace_id', '=', ctx.actor.workspaceId)
-    .where('target_kind', '=', 'dm')
-    .where('created_at', '>', new Date(ctx.now.getTime() - 7 * 86_400_000))
-    .groupBy('status')
+    .selectFrom('outbox as o')
+    .innerJoin('members as m', 'm.id', 'o.member_id')
+    .select(['o.status', sql<number>`count(*)::int`.as('n')])
+    .where(member)
+    .where('o.target_kind', '=', 'dm')
+    .where('o.created_at', '>', new Date(ctx.now.getTime() - 7 * 86_400_000))
+    .groupBy('o.status')
     .execute();
   lines.push(
     `*Personal check-ins* (\`${cfg.checkinCron}\` in each member's time zone): ${members.n} member(s) opted in`,

@@ -161,6 +161,27 @@ export interface OutboxTable {
   external_id: string | null;
   created_at: Date;
   sent_at: Date | null;
+  /** When the first attempt to send began; a search for a message maybe sent starts there. */
+  first_attempt_at: Date | null;
+  /** The platform's id of each part already posted, by part number, recorded as each post succeeds. */
+  sent_parts: ColumnType<Record<string, string>, string | undefined, string>;
+}
+
+export interface MemberCommunitiesTable {
+  member_id: string;
+  platform: string;
+  /** A Discord server (guild) id: where the member typed `/debrief` or clicked a channel post. */
+  community_id: string;
+  first_seen_at: CreatedAt;
+  last_seen_at: UpdatedAt;
+}
+
+export interface MaintenanceRunsTable {
+  job: string;
+  slot: Date;
+  claimed_by: string;
+  claimed_at: Date;
+  removed: Generated<number>;
 }
 
 export interface Database {
@@ -169,6 +190,8 @@ export interface Database {
   digest_runs: DigestRunsTable;
   checkin_runs: CheckinRunsTable;
   outbox: OutboxTable;
+  member_communities: MemberCommunitiesTable;
+  maintenance_runs: MaintenanceRunsTable;
   members: MembersTable;
   conversations: ConversationsTable;
   answers: AnswersTable;

@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely';
+import { inCommunity } from '../db/member-communities.js';
 import type { Database } from '../db/types.js';
 import { choiceIds, encodePrompt } from '../engine/ids.js';
 import type { Reply } from '../engine/types.js';
@@ -31,11 +32,12 @@ export async function digestFigures(
   to: Date,
   minMembers: number,
 ): Promise<{ members: number; figures: DigestFigures | undefined }> {
+  // Slack members belong to their workspace; Discord members to the servers they came from.
+  const member = inCommunity({ id: 'm.id', platform: 'm.platform', workspaceId: 'm.workspace_id' }, { platform: community.platform, communityId: community.workspaceId });
   const inMonth = trx
     .selectFrom('debriefs as d')
     .innerJoin('members as m', 'm.id', 'd.member_id')
-    .where('m.platform', '=', community.platform)
-    .where('m.workspace_id', '=', community.workspaceId)
+    .where(member)
     .where('d.created_at', '>=', from)
     .where('d.created_at', '<', to);
   const totals = await inMonth
@@ -55,7 +57,7 @@ export async function digestFigures(
         select t.tag, count(*)::int as n
         from debriefs d join members m on m.id = d.member_id
         cross join lateral jsonb_array_elements_text(d.${sql.ref(column)}) as t(tag)
-        where m.platform = ${community.platform} and m.workspace_id = ${community.workspaceId}
+        where ${member}
           and d.created_at >= ${from} and d.created_at < ${to}
         group by t.tag order by n desc, t.tag limit 3`.execute(trx)
     ).rows;
@@ -63,8 +65,7 @@ export async function digestFigures(
     .selectFrom('action_items as a')
     .innerJoin('members as m', 'm.id', 'a.member_id')
     .select(sql<number>`count(*)::int`.as('n'))
-    .where('m.platform', '=', community.platform)
-    .where('m.workspace_id', '=', community.workspaceId)
+    .where(member)
     .where('a.status', '=', 'done')
     .where('a.updated_at', '>=', from)
     .where('a.updated_at', '<', to)
