@@ -1,7 +1,9 @@
 import { Client, Events, GatewayIntentBits, Options, Partials, RESTEvents } from 'discord.js';
 import type { App } from '../../src/app.js';
 import { StartupError } from '../../src/startup-error.js';
+import { edgeMetrics } from '../edge-metrics.js';
 import type { RunningAdapter } from '../types.js';
+import { guardGateway } from './gateway-guard.js';
 import { onInteraction } from './interactions.js';
 import { onMessage } from './messages.js';
 import { discordDeliverer } from './outbox-deliverer.js';
@@ -41,6 +43,9 @@ export async function startDiscord(app: App, _argv: readonly string[], opts: Dis
     // guard against doing a turn twice, the same in every process and after a restart.
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
   });
+
+  // Malformed dispatches are dropped before discord.js or a handler sees them (gateway-guard.ts).
+  guardGateway(client, log, edgeMetrics(app.metrics.registry));
 
   const ctx: HandlerContext = { app, applicationId: discord.applicationId, log, deferAfterMs: opts.deferAfterMs ?? 2000 };
   const inFlight = new Set<Promise<void>>();

@@ -24,8 +24,8 @@ export const encodeValue = (v: ButtonValue): string => JSON.stringify(v);
 export function decodeValue(raw: string | undefined): ButtonValue | undefined {
   if (!raw) return undefined;
   try {
-    const v = JSON.parse(raw) as Partial<ButtonValue>;
-    return typeof v.p === 'string' && typeof v.c === 'string' ? { p: v.p, c: v.c } : undefined;
+    const v = JSON.parse(raw) as Partial<ButtonValue> | null;
+    return v && typeof v.p === 'string' && typeof v.c === 'string' ? { p: v.p, c: v.c } : undefined;
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { App as BoltApp, SocketModeReceiver, webApi } from '@slack/bolt';
+import { App as BoltApp, webApi } from '@slack/bolt';
 import type { App } from '../../src/app.js';
 import { StartupError } from '../../src/startup-error.js';
 import type { Deliverer } from '../../src/scheduler/outbox.js';
@@ -8,6 +8,8 @@ import { boltLogger } from './bolt-logger.js';
 import { slackErrorSummary } from './deliver.js';
 import { registerHandlers, type TurnReport } from './handlers.js';
 import { slackDeliverer } from './outbox-deliverer.js';
+import { edgeMetrics } from '../edge-metrics.js';
+import { EdgeReceiver, GuardedSocketModeReceiver } from './receiver.js';
 
 export interface SlackStartOptions {
   /** Web API retry policy. The default waits up to five minutes, so a short Slack outage loses no reply;
@@ -51,6 +53,7 @@ export async function startSlack(app: App, _argv: readonly string[], opts: Slack
   }, config.apiUrl);
 
   const mode = config.signingSecret ? 'http' : 'socket';
+  const metrics = edgeMetrics(app.metrics.registry);
   const bolt = new BoltApp({
     token: config.botToken,
     // Known from our own auth.test, so Bolt does not call it again, and a failure there is ours to report.
@@ -58,15 +61,16 @@ export async function startSlack(app: App, _argv: readonly string[], opts: Slack
     botUserId: identity.botUserId,
     logger,
     clientOptions,
-    ...(config.signingSecret
-      ? { signingSecret: config.signingSecret, port: opts.port ?? config.port }
-      : {
-          // Bolt does not pass clientOptions (slackApiUrl) on to Socket Mode's own client; the receiver must.
-          receiver: new SocketModeReceiver({
-            appToken: config.appToken ?? '',
-            logger,
-            installerOptions: { clientOptions },
-          }),
+    // Our receivers judge every request against Slack's documented shapes before Bolt sees it (receiver.ts).
+    receiver: config.signingSecret
+      ? new EdgeReceiver({ signingSecret: config.signingSecret, logger: app.logger, metrics })
+      : // Bolt does not pass clientOptions (slackApiUrl) on to Socket Mode's own client; the receiver must.
+        new GuardedSocketModeReceiver({
+          appToken: config.appToken ?? '',
+          logger,
+          installerOptions: { clientOptions },
+          edgeLogger: app.logger,
+          metrics,
         }),
   });
 
