@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { SocketModeReceiver, type App as BoltApp, type Receiver, type ReceiverEvent, type SocketModeReceiverOptions } from '@slack/bolt';
+import { z } from 'zod';
 import type { Logger } from '../../src/log.js';
 import type { EdgeMetrics } from '../edge-metrics.js';
 import { judge, type Verdict } from './schemas.js';
@@ -233,6 +234,34 @@ export class GuardedSocketModeReceiver extends SocketModeReceiver {
     const { edgeLogger, metrics, ...rest } = opts;
     super(rest);
     this.edge = { log: edgeLogger.child({ adapter: 'slack', mode: 'socket' }), metrics };
+    this.guardFrames();
+  }
+
+  /**
+   * The Socket Mode client reads `payload.event.type` of an events_api frame before anything can
+   * check it, in an async listener whose rejection nobody handles (the process ends). So each frame is
+   * checked first: one that is not a well-formed envelope is acked (if it has an id, so Slack does not
+   * redeliver it) and dropped; the client's own listener runs only on the rest, its errors caught.
+   */
+  private guardFrames(): void {
+    const { log, metrics } = this.edge;
+    const client = this.client;
+    const inner = client.listeners('ws_message') as ((data: unknown, isBinary: boolean) => unknown)[];
+    client.removeAllListeners('ws_message');
+    client.on('ws_message', (data: unknown, isBinary: boolean) => {
+      const frame = checkFrame(data, isBinary);
+      if (!frame.ok) {
+        metrics.refused.inc({ platform: 'slack', why: 'schema' });
+        log.warn({ envelope: frame.envelopeId, reason: frame.reason }, 'slack socket frame dropped: malformed envelope');
+        // send() is the client's own ack path (private in its typings); an ack that fails changes nothing.
+        if (frame.envelopeId) (client as unknown as { send(id: string): Promise<void> }).send(frame.envelopeId).catch(() => undefined);
+        return;
+      }
+      for (const listener of inner)
+        Promise.resolve()
+          .then(() => listener.call(client, data, isBinary))
+          .catch((err: unknown) => log.error({ err: { type: (err as Error)?.name ?? typeof err } }, 'slack socket frame failed in the client'));
+    });
   }
 
   override init(app: BoltApp): void {
@@ -251,3 +280,26 @@ export class GuardedSocketModeReceiver extends SocketModeReceiver {
     super.init(guarded as unknown as BoltApp);
   }
 }
+
+/** A Socket Mode frame the client can read without throwing: hello, disconnect, or an envelope. */
+export function checkFrame(data: unknown, isBinary: boolean): { ok: true } | { ok: false; reason: string; envelopeId?: string } {
+  // The client ignores binary frames and text that is not JSON; it reads everything else.
+  if (isBinary) return { ok: true };
+  let frame: unknown;
+  try {
+    frame = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data as ArrayBuffer));
+  } catch {
+    return { ok: true };
+  }
+  const checked = envelopeSchema.safeParse(frame);
+  if (checked.success) return { ok: true };
+  const id = (frame as { envelope_id?: unknown } | null)?.envelope_id;
+  const issue = checked.error.issues[0];
+  return { ok: false, reason: issue ? `${issue.path.join('.') || '(root)'}: ${issue.code}` : 'invalid', ...(typeof id === 'string' && id.length <= 200 ? { envelopeId: id } : {}) };
+}
+
+const envelopeSchema = z.union([
+  z.looseObject({ type: z.enum(['hello', 'disconnect']) }),
+  z.looseObject({ type: z.literal('events_api'), envelope_id: z.string().min(1).max(200), payload: z.looseObject({ event: z.looseObject({ type: z.string() }) }) }),
+  z.looseObject({ type: z.string().refine((t) => t !== 'events_api'), envelope_id: z.string().min(1).max(200), payload: z.looseObject({}) }),
+]);

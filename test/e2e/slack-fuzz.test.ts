@@ -72,6 +72,8 @@ const malformed: fc.Arbitrary<{ raw: string; type: string; what: string }> = fc.
     .tuple(fc.constantFrom(['type'], ['event_id'], ['event'], ['event', 'type'], ['event', 'channel'], ['event', 'user'], ['event', 'text'], ['team_id']), breakWith, extras)
     .filter(([path, v]) => !(v === REMOVE && ['event.user', 'event.text', 'team_id'].includes(path.join('.'))))
     .filter(([path, v]) => !(acceptsAnyString(path) && typeof v === 'string' && v.length > 0 && v.length <= 500))
+    // Any text is a message (an empty one is ignored later): only a non-string breaks it.
+    .filter(([path, v]) => !(path.join('.') === 'event.text' && typeof v === 'string'))
     .map(([path, v, x]) => ({ raw: JSON.stringify(setPath({ ...x, ...envelope() }, path, v)), type: JSON_TYPE, what: `event ${path.join('.')}` })),
   fc
     .tuple(fc.constantFrom(['event', 'user'], ['event', 'tab'], ['event', 'view']), badValue, extras)

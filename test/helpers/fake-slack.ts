@@ -75,7 +75,14 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
-export async function startFakeSlack(opts: { teamId?: string; validToken?: (token: string) => boolean } = {}): Promise<FakeSlack> {
+export async function startFakeSlack(
+  opts: {
+    teamId?: string;
+    validToken?: (token: string) => boolean;
+    /** Socket Mode: the ws:// URL `apps.connections.open` returns (called with an app-level xapp- token). */
+    socketUrl?: () => string;
+  } = {},
+): Promise<FakeSlack> {
   const teamId = opts.teamId ?? 'T0TEST0001';
   const validToken = opts.validToken ?? ((t: string) => t.startsWith('xoxb-'));
   const calls: SlackCall[] = [];
@@ -234,6 +241,13 @@ export async function startFakeSlack(opts: { teamId?: string; validToken?: (toke
       return;
     }
     const auth = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? String(params.token ?? '');
+    if (method === 'apps.connections.open') {
+      // Only an app-level token opens a Socket Mode connection.
+      const opened = !auth.startsWith('xapp-') ? { ok: false, error: 'not_allowed_token_type' } : opts.socketUrl ? { ok: true, url: opts.socketUrl() } : { ok: false, error: 'socket_mode_not_enabled' };
+      record(method, params, 200, opened.ok);
+      json(res, opened);
+      return;
+    }
     const answer = !auth ? { ok: false, error: 'not_authed' } : !validToken(auth) ? { ok: false, error: 'invalid_auth' } : answerMethod(method, params);
     record(method, params, 200, answer.ok === true);
     json(res, answer);
