@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import cron from 'node-cron';
 import type { Kysely } from 'kysely';
 import type { SchedulerConfig } from '../config.js';
+import { trimTransient } from '../db/retention.js';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
 import { upsertSchedule } from '../commands/admin.js';
@@ -50,6 +51,9 @@ export async function startScheduler(opts: {
     });
     if ([prompts, checkins, digests].some((c) => c.queued + c.skipped > 0))
       log.info({ prompts, checkins, digests, ms: Math.round(performance.now() - started) }, 'scheduled messages queued');
+    // Once a day, on whichever replica claims it first.
+    const trimmed = await trimTransient(opts.db, { now: clock(), instanceId });
+    if (trimmed) log.info({ ...trimmed, ms: Math.round(performance.now() - started) }, 'retention: transient rows trimmed');
   };
   const pauses = new Map<string, Date>();
   const drain = async () => {
