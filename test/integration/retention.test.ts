@@ -43,8 +43,11 @@ const outbox = (key: string, status: 'pending' | 'sent' | 'failed', at: Date) =>
       sent_at: status === 'sent' ? at : null,
     })
     .execute();
-const ids = async (table: 'inbound_events' | 'outbox' | 'checkin_runs') =>
-  (await db().selectFrom(table).selectAll().execute()).map((r) => ('event_id' in r ? r.event_id : 'dedupe_key' in r ? r.dedupe_key : r.slot.toISOString())).sort();
+const ids = async (table: 'inbound_events' | 'outbox' | 'checkin_runs'): Promise<string[]> => {
+  if (table === 'inbound_events') return (await db().selectFrom(table).select('event_id').execute()).map((r) => r.event_id).sort();
+  if (table === 'outbox') return (await db().selectFrom(table).select('dedupe_key').execute()).map((r) => r.dedupe_key).sort();
+  return (await db().selectFrom(table).select('slot').execute()).map((r) => r.slot.toISOString()).sort();
+};
 
 describe('retention', () => {
   it('the scheduler trims receipts after a day, settled outbox rows and check-in claims after 90 days, once a day across replicas', async () => {
