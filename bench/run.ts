@@ -5,14 +5,15 @@ import { fanoutBench } from './fanout.js';
 import { arg, baseUrl, benchPglite, benchPostgres, fmt, report } from './lib.js';
 import { memoryBench } from './memory.js';
 import { slackEdgeBench } from './slack-edge.js';
+import { understandingBench } from './understanding.js';
 
 /**
  * `npm run bench`: every benchmark in one run, each printing its figures and its ratio to target.
  * Options: --members 200 --debriefs 2000 --pool 20 --think-ms 1000 --pglite-debriefs 200 --slack-rate 100
- * --slack-seconds 10 --fanout-members 10000 --fanout-rate 1000 --only engine,slack,memory,fanout
+ * --slack-seconds 10 --fanout-members 10000 --fanout-rate 1000 --only engine,slack,memory,fanout,understanding
  */
 async function main() {
-  const only = (process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'engine,slack,memory,fanout').split(',');
+  const only = (process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'engine,slack,memory,fanout,understanding').split(',');
   console.log(`debrief benchmarks  node ${process.version}  ${new Date().toISOString()}`);
   console.log(`command: npm run bench --${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`);
   console.log(`postgres: ${new URL(baseUrl()).host}`);
@@ -62,6 +63,7 @@ async function main() {
   if (only.includes('slack')) await slackEdgeBench();
   if (only.includes('memory')) await memoryBench();
   if (only.includes('fanout')) await fanoutBench();
+  if (only.includes('understanding')) await understandingBench();
 }
 
 main().then(

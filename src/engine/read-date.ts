@@ -52,7 +52,9 @@ const SHORT: Record<string, string> = {
 
 /** Rewrites the words chrono stumbles on into words it reads. */
 function tidy(text: string, direction: 'past' | 'future'): string {
-  const words = withoutNoise(tokensOf(text)).map((w) => {
+  // "20/11" and "20.11" would fall apart into two numbers; keep them whole through the clean-up.
+  const kept = text.replace(/(\d)\s*[/.]\s*(?=\d)/g, '$1slash');
+  const words = withoutNoise(tokensOf(kept)).map((w) => {
     if (SHORT[w]) return SHORT[w]!;
     if (KNOWN.includes(w) || w.length < 5) return w;
     return KNOWN.find((k) => likeness(w, k) > 0) ?? w;
@@ -61,6 +63,11 @@ function tidy(text: string, direction: 'past' | 'future'): string {
   const rules: [RegExp, string][] = [
     [/ (i think|i guess|it was|was|probably|maybe|around|about|roughly|approx|sometime|ish|on|by|before|at|the latest|latest|hopefully|lets say|say|id say|i would say) /g, ' '],
     [/ (the other day) /g, ' 2 days ago '],
+    [/ (\w+day) (just )?gone /g, ' last $1 '],
+    [/ christmas eve /g, ' dec 24 '],
+    [/ (christmas|xmas|christmas day) /g, ' dec 25 '],
+    [/ (nye|new years eve) /g, ' dec 31 '],
+    [/ (new year|new years|new years day) /g, ' jan 1 '],
     [/ (last night|yesterday evening|yesterday morning|yesterday afternoon) /g, ' yesterday '],
     [/ (this morning|this afternoon|earlier today|just now|tonight|this evening|earlier|today actually) /g, ' today '],
     [/ (a )?couple (of )?/g, ' 2 '],
@@ -86,6 +93,7 @@ function tidy(text: string, direction: 'past' | 'future'): string {
       t = ` ${t.replace(re, to).replace(/\s+/g, ' ').trim()} `;
     }
   }
+  t = t.replace(/slash/g, '/');
   // "2 weeks" with nothing before it: ago for an interview, ahead for a due date.
   const bare = /^ (\d+|a|an|one|two|three) (days?|weeks?|months?) $/.exec(t);
   if (bare) t = direction === 'past' ? `${t}ago ` : ` in${t}`;
@@ -124,7 +132,11 @@ export function readDate(text: string, direction: 'past' | 'future', now: Date, 
       date = result.start.date();
       const said = result.text.toLowerCase();
       const weekdayOnly = result.start.isCertain('weekday') && !result.start.isCertain('day');
-      if (weekdayOnly && !/\b(last|next|this|past|coming|previous|prev|following)\b/.test(said)) {
+      if (weekdayOnly && /\bthis\b/.test(said)) {
+        // "this Monday" is the one of this week, whichever side of today the person means.
+        if (direction === 'past' && isoDay(date) > isoDay(today)) date = addDays(date, -7);
+        if (direction === 'future' && isoDay(date) < isoDay(today)) date = addDays(date, 7);
+      } else if (weekdayOnly && !/\b(last|next|past|coming|previous|prev|following)\b/.test(said)) {
         // chrono takes the nearest; the question says which way to look.
         const wd = result.start.get('weekday') ?? date.getDay();
         const back = (today.getDay() - wd + 7) % 7;

@@ -67,14 +67,15 @@ export function numberOf(token: string): number | undefined {
  * not a pick.
  */
 export function pickedNumber(tokens: readonly string[]): number | undefined {
-  const numbers = tokens.filter((t) => numberOf(t) !== undefined && !(t === 'one' || t === 'first'));
-  const candidates = numbers.length > 0 ? numbers : tokens.filter((t) => t === 'one' || t === 'first');
-  if (candidates.length !== 1) return undefined;
-  const rest = tokens.filter((t) => t !== candidates[0] && !NOISE.has(t) && !AROUND_A_PICK.has(t));
+  let numbers = tokens.filter((t) => numberOf(t) !== undefined);
+  // "the first one", "the 2nd one": "one" is the thing picked, not a number.
+  if (numbers.length > 1) numbers = numbers.filter((t) => t !== 'one');
+  if (numbers.length !== 1) return undefined;
+  const rest = tokens.filter((t) => numberOf(t) === undefined && !NOISE.has(t) && !AROUND_A_PICK.has(t));
   if (rest.length > 0) return undefined;
-  // "first" alone is a pick; "one" alone is too, but not in "no one".
-  if (candidates[0] === 'one' && tokens.includes('no')) return undefined;
-  return numberOf(candidates[0]!);
+  // "no one" is nobody, not the first option.
+  if (numbers[0] === 'one' && tokens.includes('no')) return undefined;
+  return numberOf(numbers[0]!);
 }
 
 /** Edit distance with adjacent swaps, stopping early once it is past `max`. */
@@ -169,11 +170,38 @@ export function understandOne(options: readonly Option[], text: string): Underst
     // An unambiguous start of a word: "tech", "prep".
     const word = tokens.length === 1 ? tokens[0]! : '';
     const starts = word.length >= 3 ? options.filter((o) => phrasesOf(o).some((p) => p[0]!.startsWith(word))) : [];
-    return starts.length === 1 ? { kind: 'one', option: starts[0]! } : { kind: 'none' };
+    if (starts.length === 1) return { kind: 'one', option: starts[0]! };
+    return byWordsInCommon(options, tokens);
   }
   const top = Math.max(...best.values());
   const tied = [...best].filter(([, s]) => top - s < 1e-9).map(([o]) => o);
   return tied.length === 1 ? { kind: 'one', option: tied[0]! } : { kind: 'ambiguous', options: options.filter((o) => tied.includes(o)) };
+}
+
+// Words that say little about which option is meant.
+const STOP = new Set([
+  'i', 'me', 'my', 'we', 'the', 'a', 'an', 'it', 'its', 'was', 'is', 'are', 'they', 'them', 'their', 'to', 'of', 'and',
+  'or', 'but', 'so', 'some', 'that', 'this', 'for', 'on', 'in', 'with', 'at', 'be', 'been', 'im', 'you', 'about', 'just',
+  'really', 'very', 'bit', 'got', 'get', 'one', 'all', 'what', 'how', 'from', 'by', 'as', 'if', 'then', 'there', 'think',
+]);
+
+/**
+ * When no phrase fits as a whole, the option sharing the most telling words with the text ("they
+ * gave me some feedback"), if one clearly does.
+ */
+function byWordsInCommon(options: readonly Option[], tokens: readonly string[]): Understood {
+  const telling = [...new Set(tokens.filter((t) => !STOP.has(t) && t.length > 1))];
+  if (telling.length === 0) return { kind: 'none' };
+  const counts = options.map((o) => {
+    const words = phrasesOf(o).flat();
+    return telling.filter((t) => words.some((w) => likeness(t, w) > 0)).length;
+  });
+  const top = Math.max(...counts);
+  if (top === 0) return { kind: 'none' };
+  const tied = options.filter((_, i) => counts[i] === top);
+  // One telling word shared by several options says too little to ask about.
+  if (tied.length > 1) return top > 1 ? { kind: 'ambiguous', options: tied } : { kind: 'none' };
+  return { kind: 'one', option: tied[0]! };
 }
 
 // Said in place of an answer to an optional open question: nothing to note.
@@ -189,6 +217,8 @@ const NONE_PHRASES = new Set(
     'not really anyone', 'nothing yet', 'none yet', 'nope not really', 'i dont know', 'dont know', 'no one really stood out',
     'nobody stood out', 'no one stood out', 'not really sure', 'none that i know of', 'no comment', 'nothing much',
     'not much', 'no not really', 'no thanks', 'nah im good', 'im good', 'all good', 'not applicable', 'no feedback',
+    'they didnt say', 'didnt say', 'they didnt say much', 'nothing specific', 'they didnt give any', 'no details',
+    'not specified', 'they never said', 'nothing stood out',
   ].map((p) => normalize(p)),
 );
 

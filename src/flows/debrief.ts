@@ -189,7 +189,7 @@ export const growthTags = [
   {
     id: 'salary',
     label: 'Salary questions',
-    synonyms: ['salary', 'pay', 'money', 'compensation', 'comp', 'salary expectations', 'negotiation', 'negotiating', 'negotiate', 'the money question', 'rate', 'day rate', 'benefits'],
+    synonyms: ['salary', 'pay', 'money', 'money questions', 'pay questions', 'salary question', 'the money talk', 'compensation', 'comp', 'salary expectations', 'negotiation', 'negotiating', 'negotiate', 'the money question', 'rate', 'day rate', 'benefits'],
   },
   {
     id: 'company_research',
@@ -465,7 +465,11 @@ const steps: Steps = {
   thanked: {
     id: 'thanked',
     prompt: () => 'Did you thank the interviewer for their time?',
-    input: { kind: 'yesno' },
+    input: {
+      kind: 'yesno',
+      yes: ['sent a thank you', 'thank you email', 'thank you note', 'sent a note', 'emailed them', 'thanked them', 'said thanks', 'said thank you', 'at the end', 'on the call', 'in person', 'on linkedin', 'wrote to them'],
+      no: ['forgot to', 'didnt get the chance', 'no chance', 'should i', 'not yet'],
+    },
     schema: debriefAnswers.shape.thanked,
     optional: true,
     help: 'A short thank-you, whatever the outcome, keeps the door open. Industries are smaller than they look.',
