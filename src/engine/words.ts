@@ -102,6 +102,8 @@ export function likeness(typed: string, word: string): number {
   if (typed === word) return 1;
   const shorter = Math.min(typed.length, word.length);
   if (shorter < 4 || /\d/.test(typed) || /\d/.test(word) || typed[0] !== word[0]) return 0;
+  // A four-letter word one letter longer is usually another word ("theyd" is not "they").
+  if (shorter === 4 && typed.length !== word.length) return 0;
   const allowed = shorter >= 8 ? 2 : 1;
   return distance(typed, word, allowed) <= allowed ? 0.8 : 0;
 }

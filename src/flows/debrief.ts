@@ -88,7 +88,8 @@ export const outcomes = [
       'next week', 'hear next week', 'in limbo', 'limbo', 'on hold', 'tbd', 'no answer yet', 'still in process',
       'still in the process', 'still deciding', 'they are deciding', 'theyre deciding', 'not yet', 'no idea yet',
       'fingers crossed', 'nothing yet', 'too early', 'waiting on them', 'ongoing', 'next round', 'moving forward',
-      'waiting for feedback', 'waiting for an answer', 'still interviewing others',
+      'waiting for feedback', 'waiting for an answer', 'still interviewing others', 'still no news', 'still no word',
+      'theyll decide', 'theyd decide', 'deciding', 'decision by', 'decision next week',
     ],
   },
   {
@@ -96,7 +97,8 @@ export const outcomes = [
     label: 'No response',
     synonyms: [
       'no response', 'no reply', 'no answer', 'ghosted', 'got ghosted', 'they ghosted me', 'ghosting', 'ghost',
-      'never heard back', 'never heard', 'havent heard back', 'havent heard anything', 'heard nothing', 'nothing',
+      'never heard back', 'never heard', 'havent heard back', 'havent heard anything', 'havent heard a thing',
+      'not heard a thing', 'not heard anything', 'heard nothing', 'nothing',
       'silence', 'radio silence', 'crickets', 'no word', 'no word since', 'no contact', 'no news', 'they went quiet',
       'went quiet', 'went silent', 'vanished', 'disappeared', 'they disappeared', 'no one got back to me',
       'nobody got back', 'nobody replied', 'no one replied', 'they never replied', 'never replied', 'never got back',
@@ -231,7 +233,7 @@ export const fits = [
   {
     id: 'partly',
     label: 'Partly',
-    synonyms: ['partly', 'partially', 'kind of', 'kinda', 'sort of', 'sorta', 'somewhat', 'some of it', 'some parts', 'in some ways', 'in parts', 'a bit', 'a little', 'half', 'halfway', '50 50', 'fifty fifty', 'mixed', 'yes and no', 'yes but', 'mostly', 'more or less', 'so so', 'meh', 'not fully', 'not entirely', 'maybe partly', 'ish', 'bits of it'],
+    synonyms: ['partly', 'partially', 'kind of', 'kinda', 'sort of', 'sorta', 'somewhat', 'some of it', 'some parts', 'in some ways', 'in parts', 'a bit', 'a little', 'half', 'halfway', '50 50', 'fifty fifty', 'mixed', 'yes and no', 'yes but', 'mostly', 'more or less', 'so so', 'meh', 'not fully', 'not entirely', 'maybe partly', 'ish', 'bits of it', 'mostly yes', 'mostly yeah', 'partly yes'],
   },
   {
     id: 'no',
