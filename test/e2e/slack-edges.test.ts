@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { SIGNING_SECRET, TEAM_ID, startSlackHarness, type SlackHarness } from '../helpers/slack-app.js';
-import { signature, SlackDriver, waitFor } from '../helpers/slack-requests.js';
+import { fixtures, signature, SlackDriver, waitFor } from '../helpers/slack-requests.js';
 import { spawnBot, type Bot } from '../helpers/spawn-bot.js';
 
 /**
@@ -84,6 +84,17 @@ describe('Slack edge: malformed and unusual requests', () => {
       expect((await h.driver.post(raw, type)).status, `${type} ${raw}`).toBe(400);
     }
     expect(h.fake.calls.map((c) => c.method)).toEqual(['auth.test']);
+    await expectNothingStored();
+  });
+
+  it("answers Slack's URL check with its challenge and its certificate check with 200", async () => {
+    const check = fixtures.urlVerification();
+    const res = await h.driver.post(JSON.stringify(check), JSON_TYPE);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ challenge: check.challenge });
+    expect((await h.driver.post('token=gIkuvaNzQIHg97ATvDxqgjtO&ssl_check=1', FORM, { 'x-slack-signature': '' })).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${h.slack.port}/slack/events`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${h.slack.port}/elsewhere`, { method: 'POST', body: 'null' })).status).toBe(404);
     await expectNothingStored();
   });
 
