@@ -54,6 +54,8 @@ export interface Result {
   ok: boolean;
   /** What was stored, or the bot's reply when nothing was. */
   got: string;
+  /** Everything the bot said in reply, for checks on the words (a cool-off, a clarifying question). */
+  reply: string;
 }
 
 const lastPrompt = (r: TurnResult | undefined): Reply | undefined => [...(r?.replies ?? [])].reverse().find((x) => x.promptRef);
@@ -171,7 +173,7 @@ export async function runUnderstanding(driver: Driver, entries: readonly Entry[]
       if (!walk) {
         walk = new Walk(driver, flows, `${userPrefix}-${++users}`);
         if (!(await walk.to(flow, step, now))) {
-          results.push({ entry, ok: false, got: `never reached step ${step}` });
+          results.push({ entry, ok: false, got: `never reached step ${step}`, reply: '' });
           walk = undefined;
           continue;
         }
@@ -197,7 +199,7 @@ export async function runUnderstanding(driver: Driver, entries: readonly Entry[]
         .orderBy('id', 'desc')
         .executeTakeFirst();
       const reply = said(walk.last);
-      results.push({ entry, ok: judge(entry, stored, reply, labels), got: stored ? JSON.stringify(stored.value) : reply.slice(0, 300) });
+      results.push({ entry, ok: judge(entry, stored, reply, labels), got: stored ? JSON.stringify(stored.value) : reply.slice(0, 300), reply });
       if (stored) {
         const after = await walk.state();
         if (after?.status === 'active' && after.step !== step) await walk.send({ kind: 'text', text: 'back' });
