@@ -72,8 +72,9 @@ interface StoredState {
   answers: Record<string, unknown>;
   trail: string[];
   misses: number;
-  pending: 'resume' | null;
+  pending: ConversationState['pending'];
   startWanted?: { flow: string; arg?: string } | null;
+  held?: ConversationState['held'];
 }
 
 export function toState(row: ConversationRow): ConversationState {
@@ -89,6 +90,7 @@ export function toState(row: ConversationRow): ConversationState {
     misses: s.misses ?? 0,
     pending: s.pending ?? null,
     startWanted: s.startWanted ?? null,
+    held: s.held ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -165,6 +167,7 @@ function stateJson(s: ConversationState): string {
     misses: s.misses,
     pending: s.pending,
     ...(s.startWanted ? { startWanted: s.startWanted } : {}),
+    ...(s.held ? { held: s.held } : {}),
   });
 }
 

@@ -51,6 +51,19 @@ export interface StepContext<A> {
 /** Extra messages after an answer: empathy, a template to copy, a gentle word of caution. */
 export type Aside = { text: string; copyable?: string };
 
+/**
+ * A question asked before an answer is kept (a next step written in anger): the answer waits, unsaved,
+ * until the person keeps it, writes another, or pauses to come back later.
+ */
+export interface Confirmation {
+  text: string;
+  labels: { keep: string; change: string; later: string };
+  /** Said above the question again when they choose to write another. */
+  changeLead: string;
+  /** Said when they choose to come back later; the conversation pauses. */
+  laterText: string;
+}
+
 export interface Step<A, K extends keyof A & string = keyof A & string> {
   id: K;
   prompt: (ctx: StepContext<A>) => string;
@@ -62,6 +75,8 @@ export interface Step<A, K extends keyof A & string = keyof A & string> {
   help: string;
   next: (answers: Partial<A>) => (keyof A & string) | null;
   after?: (value: A[K], ctx: StepContext<A>) => Aside[];
+  /** When it returns a question, the answer is held until the person has chosen (see Confirmation). */
+  confirm?: (value: A[K], ctx: StepContext<A>) => Confirmation | null;
 }
 
 export interface SaveContext {

@@ -10,6 +10,8 @@ import type { TurnInput } from './types.js';
 /** The words a person may also click: ways round a question rather than answers to it. */
 export type ControlWord = 'help' | 'back' | 'skip' | 'pause' | 'retry';
 export type ResumeChoice = 'continue' | 'new';
+/** About an answer held for confirmation: keep it, write another, or come back later. */
+export type ConfirmChoice = 'keep' | 'change' | 'later';
 
 export type ChoiceRef =
   /** One of a step's options (a plain option id, e.g. 'rejected'). */
@@ -18,6 +20,7 @@ export type ChoiceRef =
   /** Begin a flow, e.g. from a community prompt: the reflection flow with prompt p07. */
   | { kind: 'start'; flow: string; arg?: string }
   | { kind: 'resume'; choice: ResumeChoice }
+  | { kind: 'confirm'; choice: ConfirmChoice }
   /** A button a command offered (only under a command promptRef): `/debrief <name> <args...>`. */
   | { kind: 'command'; name: string; args: string[] };
 
@@ -32,6 +35,7 @@ export type PromptRef =
 const CONTROL = 'cmd';
 const START = 'start';
 const RESUME = 'resume';
+const CONFIRM = 'confirm';
 const COMMAND = 'command';
 /** The promptRef of replies outside any conversation; also what a button without one carries. */
 export const OPEN_PROMPT = 'none';
@@ -47,6 +51,8 @@ export function encodeChoice(c: ChoiceRef): string {
       return c.arg === undefined ? `${START}:${c.flow}` : `${START}:${c.flow}:${c.arg}`;
     case 'resume':
       return `${RESUME}:${c.choice}`;
+    case 'confirm':
+      return `${CONFIRM}:${c.choice}`;
     case 'command':
       return [c.name, ...c.args].join(':');
   }
@@ -68,6 +74,7 @@ export function decodeChoice(id: string, promptRef?: string): ChoiceRef {
   const [head, rest] = splitOnce(id);
   if (head === CONTROL && CONTROL_WORDS.includes(rest)) return { kind: 'control', word: rest as ControlWord };
   if (head === RESUME && (rest === 'continue' || rest === 'new')) return { kind: 'resume', choice: rest };
+  if (head === CONFIRM && (rest === 'keep' || rest === 'change' || rest === 'later')) return { kind: 'confirm', choice: rest };
   return { kind: 'answer', value: id };
 }
 
@@ -117,6 +124,7 @@ export const choiceIds = {
   control: (word: ControlWord) => encodeChoice({ kind: 'control', word }),
   start: (flow: string, arg?: string) => encodeChoice(arg === undefined ? { kind: 'start', flow } : { kind: 'start', flow, arg }),
   resume: (choice: ResumeChoice) => encodeChoice({ kind: 'resume', choice }),
+  confirm: (choice: ConfirmChoice) => encodeChoice({ kind: 'confirm', choice }),
   command: (name: string, ...args: string[]) => encodeChoice({ kind: 'command', name, args }),
 };
 

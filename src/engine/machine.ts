@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { asReply, inputOf, type AnyFlow, type AnyStep, type Aside, type Completion, type FlowRegistry } from './flow.js';
-import { choiceIds, decodeChoice, decodePrompt, encodePrompt, type ResumeChoice } from './ids.js';
+import {
+  asReply,
+  inputOf,
+  type AnyFlow,
+  type AnyStep,
+  type Aside,
+  type Completion,
+  type Confirmation,
+  type FlowRegistry,
+} from './flow.js';
+import { choiceIds, decodeChoice, decodePrompt, encodePrompt, type ConfirmChoice, type ResumeChoice } from './ids.js';
 import { dateShortcuts, matchOption, parseInput, yesNoOptions, type RawAnswer } from './inputs.js';
 import type { Choice, ConversationState, RecordedAnswer, Reply, TurnInput } from './types.js';
 
@@ -72,6 +81,16 @@ export function transition(ctx: MachineContext, current: ConversationState | nul
   if (input.kind === 'choice') return click(ctx, conv, input.promptRef, input.choiceIds, out);
 
   const word = input.text.trim().toLowerCase().replace(/^\//, '');
+  // A control word or a fresh answer lets go of a held one.
+  if (conv?.pending === 'confirm') {
+    const held = conv.held;
+    conv = { ...conv, pending: null, held: null };
+    if (!isControlWord(word) && held && !needsResume(ctx, conv)) {
+      const hit = matchOption(confirmOptions(ctx, conv, held), input.text);
+      const choice = hit ? decodeChoice(hit.id) : undefined;
+      if (choice?.kind === 'confirm') return confirmAnswer(ctx, conv, held, choice.choice, out);
+    }
+  }
   if (conv && isControlWord(word)) return control(ctx, conv, word, out);
   if (!conv) {
     const hit = matchOption(greetOptions, input.text);
@@ -194,12 +213,19 @@ function click(
   }
   if (first.kind === 'control') {
     out.click = { status: 'accepted', labels: [controlLabel(first.word)] };
-    return control(ctx, conv, first.word, out);
+    const released = conv.pending === 'confirm' ? { ...conv, pending: null, held: null } : conv;
+    return control(ctx, released, first.word, out);
   }
   if (conv.pending === 'resume') {
     const choice = first.kind === 'resume' ? first.choice : 'continue';
     out.click = { status: 'accepted', labels: [resumeOptions.find((o) => o.id === choice)?.label ?? choice] };
     return resumeAnswer(ctx, conv, choice, out);
+  }
+  if (conv.pending === 'confirm' && conv.held && first.kind === 'confirm') {
+    const held = conv.held;
+    const label = confirmOptions(ctx, conv, held).find((o) => o.id === choiceIds.confirm(first.choice))?.label ?? first.choice;
+    out.click = { status: 'accepted', labels: [label] };
+    return confirmAnswer(ctx, { ...conv, pending: null, held: null }, held, first.choice, out);
   }
   return answer(ctx, conv, { kind: 'choice', ids }, out);
 }
@@ -335,13 +361,65 @@ function answer(ctx: MachineContext, conv: ConversationState, raw: RawAnswer, ou
     return miss(ctx, conv, step, message, out, !parsed.ok && parsed.code === 'ambiguous');
   }
   const value = checked.data;
-  out.answers.push({ conversationId: conv.id, step: step.id, value, skipped: false });
   if (raw.kind === 'choice') out.click = { status: 'accepted', labels: labelsFor(step, value, conv.answers, ctx.now) };
+  const confirmation = step.confirm?.(value, { answers: { ...conv.answers, [step.id]: value }, now: ctx.now });
+  if (confirmation) return askConfirm(ctx, conv, { step: step.id, value }, confirmation, out);
+  return accept(ctx, conv, step, value, true, out);
+}
+
+/** Records an answer and moves on; `react` is false for an answer kept after its confirmation. */
+function accept(ctx: MachineContext, conv: ConversationState, step: AnyStep, value: unknown, react: boolean, out: Outcome): Outcome {
+  const flow = flowOf(ctx, conv);
+  out.answers.push({ conversationId: conv.id, step: step.id, value, skipped: false });
   const stepCtx = { answers: { ...conv.answers, [step.id]: value }, now: ctx.now };
   const asides = [...(step.after?.(value, stepCtx) ?? [])];
-  if (typeof value === 'string' && inputOf(step, stepCtx).kind === 'text' && flow.reactToText)
+  if (react && typeof value === 'string' && inputOf(step, stepCtx).kind === 'text' && flow.reactToText)
     asides.push(...flow.reactToText(value, stepCtx));
   return moveOn(ctx, { ...conv, answers: stepCtx.answers }, step, asides, out);
+}
+
+type Held = NonNullable<ConversationState['held']>;
+
+function confirmationOf(ctx: MachineContext, conv: ConversationState, held: Held): Confirmation | null {
+  const step = stepOf(flowOf(ctx, conv), held.step);
+  return step.confirm?.(held.value, { answers: { ...conv.answers, [held.step]: held.value }, now: ctx.now }) ?? null;
+}
+
+function confirmOptions(ctx: MachineContext, conv: ConversationState, held: Held): Choice[] {
+  const c = confirmationOf(ctx, conv, held);
+  if (!c) return [];
+  return [
+    { id: choiceIds.confirm('keep'), label: c.labels.keep },
+    { id: choiceIds.confirm('change'), label: c.labels.change },
+    { id: choiceIds.confirm('later'), label: c.labels.later },
+  ];
+}
+
+function askConfirm(ctx: MachineContext, conv: ConversationState, held: Held, c: Confirmation, out: Outcome): Outcome {
+  const next = { ...conv, pending: 'confirm' as const, held, misses: 0, seq: conv.seq + 1 };
+  out.writes.push(next);
+  out.replies.push({
+    text: c.text,
+    choices: confirmOptions(ctx, next, held),
+    promptRef: promptRefOf(next),
+    // Typing a new answer is the same as "write a different one".
+    expectsText: true,
+  });
+  return out;
+}
+
+function confirmAnswer(ctx: MachineContext, conv: ConversationState, held: Held, choice: ConfirmChoice, out: Outcome): Outcome {
+  const c = confirmationOf(ctx, conv, held);
+  if (choice === 'keep') return accept(ctx, conv, stepOf(flowOf(ctx, conv), held.step), held.value, false, out);
+  if (choice === 'later') {
+    out.writes.push({ ...conv, status: 'paused', seq: conv.seq + 1 });
+    out.replies.push(info(c?.laterText ?? 'Paused. Send `/debrief` whenever you are ready.'));
+    return out;
+  }
+  const next = { ...conv, misses: 0, seq: conv.seq + 1 };
+  out.writes.push(next);
+  out.replies.push(prompt(ctx, next, c?.changeLead));
+  return out;
 }
 
 function labelsFor(step: AnyStep, value: unknown, answers: Record<string, unknown>, now: Date): string[] {

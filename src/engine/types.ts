@@ -91,8 +91,10 @@ export interface ConversationState {
   /** Steps answered or skipped, in order: `back` pops it, and replaying it must reach `step`. */
   trail: string[];
   misses: number;
-  /** Set while we wait for "continue or start anew?". */
-  pending: 'resume' | null;
+  /** Set while we wait for "continue or start anew?", or for a choice about a held answer. */
+  pending: 'resume' | 'confirm' | null;
+  /** An answer waiting on the step's confirmation; not an answer until the person keeps it. */
+  held?: { step: string; value: unknown } | null;
   /** What "start anew" begins: the flow (and its argument) a start button asked for, if any. */
   startWanted?: { flow: string; arg?: string } | null;
   createdAt: Date;

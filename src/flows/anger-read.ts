@@ -27,8 +27,8 @@ import {
 export type AngerReading =
   /** Hostile to the employer; `plan` when it is something to send, post or say to or about them. */
   | { kind: 'hostile'; plan: boolean }
-  /** Hard on oneself: worth a kind word, never a warning. */
-  | { kind: 'self_blame' }
+  /** Hard on oneself: worth a kind word, never a warning; `insult` when they called themselves names. */
+  | { kind: 'self_blame'; insult: boolean }
   | { kind: 'none' };
 
 const nlp = winkNLP(model, ['sbd', 'negation', 'sentiment', 'pos']);
@@ -93,6 +93,8 @@ function aimOf(tokens: Token[], i: number, targets: Set<string>): 'self' | 'them
     const w = who(tokens[j]!.word);
     if (w) return w;
   }
+  // "stop being such an idiot": talking to oneself, with no one named.
+  if (tokens.slice(Math.max(0, i - 4), i).some((t) => t.word === 'being')) return 'self';
   return 'none';
 }
 
@@ -169,6 +171,6 @@ export function readAnger(text: string, opts: { company?: string } = {}): AngerR
   const selfAnger = matches(SELF_ANGER, joined, tokens);
   const firstPerson = tokens.some((t) => SELF.has(t.word));
   if (restrained) return { kind: 'none' };
-  if (atSelf || selfAnger || (firstPerson && sentiment <= -0.5)) return { kind: 'self_blame' };
+  if (atSelf || selfAnger || (firstPerson && sentiment <= -0.5)) return { kind: 'self_blame', insult: atSelf };
   return { kind: 'none' };
 }

@@ -1,28 +1,62 @@
-import type { Aside } from '../engine/flow.js';
+import type { Aside, Confirmation } from '../engine/flow.js';
+import { readAnger } from './anger-read.js';
 
-// Words that, in a debrief, usually mean anger at the employer. A false positive costs one gentle
-// sentence; a missed one may cost a bridge, so the list leans wide.
-const ANGRY = [
-  /\b(idiots?|idiotic|stupid|morons?|clowns?|jerks?|incompetent|pathetic|useless|disgusting|ridiculous)\b/i,
-  /\b(hate|hated|furious|livid|pissed|screw (them|you|that)|f+u+c+k\w*|wtf|bullshit|crap)\b/i,
-  /\btheir loss\b/i,
-  /\bwaste of (my )?time\b/i,
-  /\b(tell|told) them (off|what i think)\b/i,
-  /\bjoke of a\b/i,
-];
+/**
+ * What the bot says when an answer is angry at the employer (a short cool-off, never a lecture) or hard
+ * on the person themselves (a brief, kind reframe). The reading itself is in anger-read.ts.
+ */
 
-export function soundsAngry(text: string): boolean {
-  return ANGRY.some((re) => re.test(text));
+const COOL_OFF =
+  "That sounds really frustrating, and it's fair to feel it. If you're thinking of sending or posting " +
+  'something, it may read differently in a day or two, so it can wait till then.';
+
+const REFRAME =
+  "You're being hard on yourself. One rough moment in one interview says little about what you can do, " +
+  "and it's the kind of thing practice fixes.";
+
+export function soundsAngry(text: string, company?: string): boolean {
+  return readAnger(text, company ? { company } : {}).kind === 'hostile';
 }
 
-export function angerAside(text: string): Aside[] {
-  if (!soundsAngry(text)) return [];
-  return [
-    {
-      text:
-        "It sounds like this stung, and that's fair. If you're tempted to tell them so, give it a day before " +
-        'sending anything. Industries are smaller than they look, and the person you write to may know your ' +
-        'next interviewer. A gracious word now keeps doors open that you may want later.',
-    },
-  ];
+/** After any free-text answer: a cool-off for anger at them, a kind word for anger at oneself. */
+export function angerAside(text: string, company?: string): Aside[] {
+  const reading = readAnger(text, company ? { company } : {});
+  if (reading.kind === 'hostile') return [{ text: COOL_OFF }];
+  if (reading.kind === 'self_blame') return [{ text: REFRAME }];
+  return [];
+}
+
+/** A next step written in anger waits until the person has read this and chosen. */
+export function nextStepConfirmation(text: string, company?: string): Confirmation | null {
+  const reading = readAnger(text, company ? { company } : {});
+  if (reading.kind !== 'hostile') return null;
+  return {
+    text: reading.plan
+      ? 'That sounds really frustrating. It might feel good to send now, but it may feel different in a day or two. ' +
+        'Want to keep this as your next step, or write a calmer one?'
+      : "That sounds really frustrating, and it's fair to feel it. It may feel different in a day or two. " +
+        'Want to keep this as your next step, or write one about your next interview?',
+    labels: { keep: 'Keep it', change: 'Write a different one', later: 'Sleep on it' },
+    changeLead: 'Sure, no rush.',
+    laterText:
+      "Good idea. Everything else is saved. Send `/debrief` when you're ready, tomorrow is fine, and we'll pick up at your next step.",
+  };
+}
+
+/**
+ * The summary card is read again later, perhaps over someone's shoulder: it never repeats insults.
+ * Angry words become a neutral line; the words themselves stay in the person's history and export.
+ */
+export function calmForCard<A extends Record<string, unknown>>(answers: A, fields: readonly (keyof A & string)[], company?: string): A {
+  const calm: Record<string, unknown> = { ...answers };
+  for (const field of fields) {
+    const text = answers[field];
+    if (typeof text !== 'string' || text === '') continue;
+    const reading = readAnger(text, company ? { company } : {});
+    const them = company || 'them';
+    if (reading.kind === 'hostile')
+      calm[field] = reading.plan ? `Tell ${them} how it went (your words are kept in your history)` : `Some frustration with ${them} (kept in your history)`;
+    else if (reading.kind === 'self_blame' && reading.insult) calm[field] = 'A hard moment (in your own words, in your history)';
+  }
+  return calm as A;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Aside, Flow, Option, Step, StepContext } from '../engine/flow.js';
 import { choiceIds, commandPromptRef } from '../engine/ids.js';
-import { angerAside } from './anger.js';
+import { angerAside, calmForCard, nextStepConfirmation } from './anger.js';
 import { feedbackRequest, followUpNote, thankYouNote } from './templates.js';
 
 /**
@@ -502,6 +502,7 @@ const steps: Steps = {
     schema: debriefAnswers.shape.next_step,
     help: "Small and specific works best. I'll keep it and can check in with you on it later.",
     next: () => 'next_step_due',
+    confirm: (value, ctx) => nextStepConfirmation(value, ctx.answers.company),
   },
   next_step_due: {
     id: 'next_step_due',
@@ -566,6 +567,8 @@ function summaryCard(a: Partial<A>) {
   return { title: `Your debrief: ${a.company}`, fields };
 }
 
+const freeText = ['strengths', 'growth_areas', 'feedback_strengths', 'feedback_weaknesses', 'contacts', 'next_step'] as const;
+
 export const debriefFlow: Flow<A> = {
   id: 'debrief',
   title: 'debrief',
@@ -575,9 +578,9 @@ export const debriefFlow: Flow<A> = {
     "Let's debrief. A few short questions, about five minutes. It's private to you, and everything is saved " +
     'as you go, so you can pause any time (type *help* to see how).',
   subject: (a) => (a.company ? (a.role ? `${a.company} (${a.role})` : a.company) : undefined),
-  reactToText: (text) => angerAside(text),
+  reactToText: (text, ctx) => angerAside(text, ctx.answers.company),
   complete: (a, ctx) => ({
-    card: summaryCard(a),
+    card: summaryCard(calmForCard(a, freeText, a.company)),
     closing: [
       {
         text:

@@ -161,7 +161,7 @@ describe('a whole debrief, on every outcome path', () => {
     await opening(p, 'rejected');
     await p.click(['preparation']);
     await p.text('Honestly they are clowns and it is their loss');
-    expect(p.read()).toMatch(/give it a day before sending anything/);
+    expect(p.read()).toMatch(/may read differently in a day or two/);
     expect(p.read()).toMatch(/what would you like to do differently/);
   });
 });
