@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { loadCorpus, runUnderstanding, score, BARS } from '../test/helpers/understanding.js';
+import { angerLines, loadAngerCorpus, scoreAngerAt } from '../test/helpers/understanding-anger.js';
 import { benchPglite, report, silent } from './lib.js';
 
 /**
@@ -32,6 +33,21 @@ export async function understandingBench(verbose = process.argv.includes('--verb
     if (verbose)
       for (const s of scores)
         for (const m of s.misses) console.log(`  miss ${m.entry.step}: "${m.entry.text}" expected ${JSON.stringify(m.entry.expect)}, got ${m.got}`);
+
+    const anger = loadAngerCorpus();
+    const angerStarted = performance.now();
+    const angerScores = [];
+    for (const step of ['next_step', 'growth_areas'] as const) angerScores.push(await scoreAngerAt(app.engine, database.db, anger, step));
+    const angerSeconds = (performance.now() - angerStarted) / 1000;
+    console.log(`\nAnger told apart from pain: ${anger.length} labelled utterances, typed at the next step and at growth areas (${angerSeconds.toFixed(1)} s)`);
+    report(
+      angerScores.flatMap((a) => [
+        { figure: `anger recall at ${a.step} (${a.caught}/${a.hostile})`, value: a.recall * 100, unit: ' %', target: 95, better: 'higher' as const },
+        { figure: `false alarms at ${a.step} (${a.falseAlarms}/${a.calm})`, value: a.falseAlarmRate * 100, unit: ' %', target: 3, better: 'lower' as const },
+        { figure: `self-blame reframed at ${a.step} (${a.reframed}/${a.reframeWanted})`, value: (a.reframed / Math.max(1, a.reframeWanted)) * 100, unit: ' %' },
+      ]),
+    );
+    if (verbose) for (const a of angerScores) for (const line of angerLines(a).slice(1)) console.log(line);
     return scores;
   } finally {
     // Closing the app closes the database it was given.

@@ -31,8 +31,10 @@ export type AngerReading =
   | { kind: 'self_blame'; insult: boolean }
   | { kind: 'none' };
 
-const nlp = winkNLP(model, ['sbd', 'negation', 'sentiment', 'pos']);
-const its = nlp.its;
+type Nlp = ReturnType<typeof winkNLP>;
+let loaded: Nlp | undefined;
+/** Built on first use: loading the model takes a moment that start-up and unrelated tests need not pay. */
+const nlp = (): Nlp => (loaded ??= winkNLP(model, ['negation', 'sentiment']));
 
 interface Token {
   word: string;
@@ -60,7 +62,8 @@ function plain(text: string): string {
 }
 
 function tokensOf(text: string): { tokens: Token[]; joined: string; sentiment: number } {
-  const doc = nlp.readDoc(text);
+  const doc = nlp().readDoc(text);
+  const its = nlp().its;
   const words = doc.tokens().out(its.normal) as string[];
   const negated = doc.tokens().out(its.negationFlag) as unknown as boolean[];
   const tokens: Token[] = [];
