@@ -14,8 +14,10 @@ import { nonceFor } from './send.js';
  * Each Discord message carries a nonce derived from the outbox dedupe key and its part number, with
  * `enforce_nonce`: when a send is repeated (the answer was lost, or the process died between sending
  * and recording, so the outbox marks it uncertain) Discord returns the message it already has
- * instead of posting a second one. Discord keeps nonces for a few minutes; the outbox retries a
- * lost send within its lease (2 minutes) plus a short backoff.
+ * instead of posting a second one. Discord keeps nonces for a few minutes only, so each part's message
+ * id is also recorded on the outbox row the moment Discord answers, and a recorded part is never sent
+ * again, however long the outage. What the nonce alone covers is the gap between Discord taking a part
+ * and us hearing its answer (a lost answer, a crash in that instant), and only for a few minutes.
  */
 
 /** Discord errors that will not go away by trying again: recorded as failed with their code. */
@@ -77,8 +79,17 @@ export function discordDeliverer(opts: { token: string; apiUrl?: string; logger:
             ? message.target.id
             : ((await rest.post(Routes.userChannels(), { body: { recipient_id: message.target.id } })) as { id: string }).id;
         for (; part < parts.length; part++) {
+          // A part Discord already answered for is not sent again, whatever the nonce window.
+          const recorded = message.sentParts[String(part)];
+          if (recorded) {
+            first ??= recorded;
+            continue;
+          }
           const sent = await post(channelId, parts[part]!, nonceFor(message.dedupeKey, part));
           first ??= sent.id;
+          await message.onPartSent?.(part, sent.id).catch(() =>
+            opts.logger.warn({ ...ids, part }, 'discord outbox: could not record a posted part; a resend relies on its nonce'),
+          );
         }
       } catch (err) {
         const result = classify(err);

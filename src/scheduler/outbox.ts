@@ -22,6 +22,12 @@ export interface OutboundMessage {
   attempt: number;
   /** A previous attempt's lease ran out mid-send: it may have reached the platform. Check before sending. */
   uncertain: boolean;
+  /** When the first attempt began: nothing of this message can be on the platform from before. */
+  firstAttemptAt: Date;
+  /** The platform's id of each part already posted (by part number), as recorded when it answered. */
+  sentParts: Readonly<Record<string, string>>;
+  /** Records a part's platform id the moment the platform answers, so no later attempt posts it again. */
+  onPartSent?: (part: number, externalId: string) => Promise<void>;
 }
 
 export type DeliveryResult =
@@ -111,7 +117,8 @@ export async function claimBatch(
     )
     update outbox o
     set status = 'sending', locked_by = ${opts.workerId}, attempts = o.attempts + 1,
-        lease_until = ${new Date(opts.now.getTime() + opts.leaseMs)}
+        lease_until = ${new Date(opts.now.getTime() + opts.leaseMs)},
+        first_attempt_at = coalesce(o.first_attempt_at, ${opts.now})
     from due where o.id = due.id
     returning o.*, due.prev_status`.execute(db);
   return rows.rows.map((r) => ({
@@ -123,7 +130,20 @@ export async function claimBatch(
     replies: r.payload.replies,
     attempt: r.attempts,
     uncertain: r.prev_status === 'sending',
+    firstAttemptAt: new Date(r.first_attempt_at ?? opts.now),
+    sentParts: r.sent_parts ?? {},
   }));
+}
+
+/** Records one posted part's platform id; only while this worker holds the message. */
+export async function recordPartSent(db: Kysely<Database>, messageId: string, workerId: string, part: number, externalId: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ sent_parts: sql`sent_parts || jsonb_build_object(${String(part)}::text, ${externalId}::text)` })
+    .where('id', '=', messageId)
+    .where('locked_by', '=', workerId)
+    .where('status', '=', 'sending')
+    .execute();
 }
 
 /** Records several deliveries as sent, in one statement; only for messages this worker still holds. */

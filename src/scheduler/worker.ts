@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
-import { MAX_ATTEMPTS, backoffMs, claimBatch, release, releaseMany, settle, settleSent, type Deliverer, type OutboundMessage } from './outbox.js';
+import { MAX_ATTEMPTS, backoffMs, claimBatch, recordPartSent, release, releaseMany, settle, settleSent, type Deliverer, type OutboundMessage } from './outbox.js';
 
 export interface DrainOptions {
   db: Kysely<Database>;
@@ -56,7 +56,8 @@ export async function drainOnce(opts: DrainOptions): Promise<DrainCounts> {
     const outcomes = await Promise.all(
       chunk.map(async (message) => {
         try {
-          return { message, result: await opts.deliverers.get(message.platform)!.deliver(message) };
+          const onPartSent = (part: number, externalId: string) => recordPartSent(opts.db, message.id, opts.workerId, part, externalId);
+          return { message, result: await opts.deliverers.get(message.platform)!.deliver({ ...message, onPartSent }) };
         } catch (err) {
           return { message, thrown: err as Error };
         }

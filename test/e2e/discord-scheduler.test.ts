@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_OWNER } from '../../adapters/discord/parse.js';
 import { runDueCheckins, runDueSchedules, type DueOptions } from '../../src/scheduler/due-runs.js';
-import { claimBatch, enqueue } from '../../src/scheduler/outbox.js';
+import { claimBatch, enqueue, recordPartSent } from '../../src/scheduler/outbox.js';
 import { drainAll } from '../../src/scheduler/worker.js';
 import { PERMISSIONS, snowflake, waitFor, type FakeUser, type InteractionRecord } from '../helpers/fake-discord.js';
 import { silentLogger } from '../helpers/fresh-db.js';
@@ -294,5 +294,24 @@ describe('Discord: delivery outcomes', () => {
     expect(await h.adapter.deliverer!.deliver(again!)).toEqual({ status: 'sent', externalId: h.fake.channelMessages(crash)[0].id });
     expect(h.fake.channelMessages(crash)).toHaveLength(1);
     expect(posts(crash).map((c) => c.deduped ?? false)).toEqual([false, true]);
+  });
+
+  it('a resend hours later, when Discord no longer knows the nonce, posts nothing Discord had already answered for', async () => {
+    const channel = h.fake.textChannel(GUILD_ID, 'outage');
+    const key = 'test:long-outage';
+    const replies = [{ text: 'Part one', expectsText: false }, { text: 'Part two', expectsText: false }];
+    await enqueue(db(), { dedupeKey: key, platform: 'discord', workspaceId: GUILD_ID, target: { kind: 'channel', id: channel }, replies, notBefore: t0 }, t0);
+    // Both parts go out and are recorded as Discord answers; the process dies before settling.
+    const [claimed] = await claimBatch(db(), { workerId: 'doomed', now: t0, limit: 10, leaseMs: 60_000, platforms: ['discord'] });
+    const onPartSent = (part: number, id: string) => recordPartSent(db(), claimed!.id, 'doomed', part, id);
+    expect(await h.adapter.deliverer!.deliver({ ...claimed!, onPartSent })).toMatchObject({ status: 'sent' });
+    expect((await outboxRow(key)).sent_parts).toEqual({ 0: h.fake.channelMessages(channel)[0].id, 1: h.fake.channelMessages(channel)[1].id });
+
+    // A long outage: hours pass, and Discord has forgotten the nonces.
+    h.fake.expireNonces();
+    await drain(new Date(t0.getTime() + 6 * 3_600_000));
+    expect(h.fake.channelMessages(channel).map((m: any) => m.content)).toEqual(['Part one', 'Part two']);
+    expect(posts(channel)).toHaveLength(2);
+    expect(await outboxRow(key)).toMatchObject({ status: 'sent', external_id: h.fake.channelMessages(channel)[0].id });
   });
 });

@@ -221,4 +221,42 @@ describe('Slack: weekly prompts and check-ins', () => {
     expect(posts()).toHaveLength(2);
     expect(await outboxRow('test:lost')).toMatchObject({ status: 'sent', external_id: h.fake.messages(channel)[1]!.ts });
   });
+
+  it('a resend after a long outage in a busy channel still finds the earlier post, past the newest 100 messages', async () => {
+    const t0 = new Date();
+    const channel = 'C0BUSY00001';
+    await enqueue(db(), { dedupeKey: 'test:busy', platform: 'slack', workspaceId: TEAM_ID, target: { kind: 'channel', id: channel }, replies: [{ text: 'Posted once', expectsText: false }], notBefore: t0 }, t0);
+    // Slack takes the post, then the replica dies before it can hear back or record anything.
+    const [claimed] = await claimBatch(db(), { workerId: 'doomed', now: t0, limit: 1, leaseMs: 60_000, platforms: ['slack'] });
+    expect(await h.slack.deliverer.deliver(claimed!)).toMatchObject({ status: 'sent' });
+    // A long outage, and the channel goes on: 250 messages from people since.
+    for (let i = 0; i < 250; i++) h.fake.postAsPerson(channel, `chatter ${i}`);
+    expect(await drain(new Date(t0.getTime() + 6 * 3_600_000))).toEqual({ sent: 1, retry: 0, failed: 0 });
+    expect(h.fake.messages(channel).filter((m) => m.text === 'Posted once')).toHaveLength(1);
+    const lookups = h.fake.succeeded('conversations.history').filter((c) => c.params.channel === channel);
+    expect(lookups.length).toBeGreaterThan(1);
+    expect(await outboxRow('test:busy')).toMatchObject({ status: 'sent', external_id: h.fake.messages(channel)[0]!.ts });
+  });
+
+  it('records each part the moment Slack answers, so a retry after a later part failed posts only the rest', async () => {
+    const t0 = new Date();
+    const channel = 'C0PARTS0001';
+    const replies = ['One', 'Two', 'Three'].map((text) => ({ text, expectsText: false }));
+    await enqueue(db(), { dedupeKey: 'test:parts', platform: 'slack', workspaceId: TEAM_ID, target: { kind: 'channel', id: channel }, replies, notBefore: t0 }, t0);
+    let posts = 0;
+    const stop = h.fake.failWhere('chat.postMessage', (p) => p.channel === channel && ++posts === 3, { kind: 'slack-error', error: 'internal_error' });
+    try {
+      expect(await drain(t0)).toEqual({ sent: 0, retry: 1, failed: 0 });
+    } finally {
+      stop();
+    }
+    const row = await outboxRow('test:parts');
+    const [one, two] = h.fake.messages(channel);
+    expect(row.sent_parts).toEqual({ 0: one!.ts, 1: two!.ts });
+    const before = h.fake.succeeded('conversations.history').length;
+    expect(await drain(new Date(t0.getTime() + 3_600_000))).toEqual({ sent: 1, retry: 0, failed: 0 });
+    expect(h.fake.messages(channel).map((m) => m.text)).toEqual(['One', 'Two', 'Three']);
+    // The recorded parts were enough: no history search.
+    expect(h.fake.succeeded('conversations.history')).toHaveLength(before);
+  });
 });

@@ -215,6 +215,12 @@ export class FakeDiscord {
   }
 
   /** Posting in this channel fails from now on, e.g. 403 / 50013 Missing Permissions. */
+  /** Discord remembers a nonce for a few minutes only: after this, no message so far matches one. */
+  expireNonces(): void {
+    for (const list of this.messages.values()) for (const m of list) this.nonceExpired.add(m);
+  }
+  private readonly nonceExpired = new WeakSet<Json>();
+
   denyChannel(channelId: string, error: { status: number; code: number; message: string }): void {
     this.deniedChannels.set(channelId, error);
   }
@@ -562,7 +568,7 @@ export class FakeDiscord {
     if (owner && this.blocked.has(owner)) return reply(403, { message: 'Cannot send messages to this user', code: 50007 });
     const list = this.messages.get(channelId)!;
     if (body.enforce_nonce && body.nonce !== undefined) {
-      const existing = list.find((x) => x.author.id === this.bot.id && x.nonce === body.nonce);
+      const existing = list.find((x) => x.author.id === this.bot.id && x.nonce === body.nonce && !this.nonceExpired.has(x));
       if (existing) {
         call.deduped = true;
         return reply(200, existing);

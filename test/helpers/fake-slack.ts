@@ -58,6 +58,8 @@ export interface FakeSlack {
   succeeded(method: string): SlackCall[];
   /** Copies of the messages in a channel as they stand now (chat.update applied), oldest first. */
   messages(channel: string): StoredMessage[];
+  /** A message from a person in the channel (no metadata), as a busy channel has many of. */
+  postAsPerson(channel: string, text: string): void;
   /** The next `times` calls of `method` fail this way. */
   failNext(method: string, failure: Failure, times?: number): void;
   /** Every call of `method` whose params match fails this way, until the returned function is called. */
@@ -96,7 +98,9 @@ export async function startFakeSlack(
   let fileCounter = 0;
   let url = '';
   const dmOf = (userId: string) => `D${userId.replace(/^U/, '')}`;
-  const nextTs = () => `${1_700_000_000 + ++tsCounter}.000100`;
+  // Wall-clock seconds, as Slack's, so a search by `oldest` finds what was posted since; the counter
+  // keeps every ts unique and increasing.
+  const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
 
   const record = (method: string, params: Record<string, unknown>, status: number, ok: boolean) =>
     calls.push({ method, params, status, ok, at: Date.now() });
@@ -153,9 +157,13 @@ export async function startFakeSlack(
       case 'conversations.history': {
         if (!p.channel) return { ok: false, error: 'channel_not_found' };
         const withMetadata = p.include_all_metadata === true || p.include_all_metadata === 'true';
-        const limit = Number(p.limit ?? 100) || 100;
-        const all = stored.filter((m) => m.channel === p.channel).reverse(); // newest first, as Slack
-        const messages = all.slice(0, limit).map((m) => ({
+        const limit = Math.min(Number(p.limit ?? 100) || 100, 999);
+        const oldest = p.oldest === undefined ? 0 : Number(p.oldest);
+        // Newest first, as Slack; `oldest` is exclusive; the cursor is where the next page starts.
+        const all = stored.filter((m) => m.channel === p.channel && Number(m.ts) > oldest).reverse();
+        const from = p.cursor ? Number(Buffer.from(String(p.cursor), 'base64').toString()) : 0;
+        const more = all.length > from + limit;
+        const messages = all.slice(from, from + limit).map((m) => ({
           type: 'message',
           user: BOT_USER_ID,
           bot_id: BOT_ID,
@@ -164,7 +172,13 @@ export async function startFakeSlack(
           blocks: m.blocks,
           ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
         }));
-        return { ok: true, messages, has_more: all.length > limit, pin_count: 0 };
+        return {
+          ok: true,
+          messages,
+          has_more: more,
+          pin_count: 0,
+          ...(more ? { response_metadata: { next_cursor: Buffer.from(String(from + limit)).toString('base64') } } : {}),
+        };
       }
       case 'views.publish': {
         const view = p.view as { type?: string; blocks?: Record<string, unknown>[] } | undefined;
@@ -265,6 +279,7 @@ export async function startFakeSlack(
     calls,
     succeeded: (method) => calls.filter((c) => c.method === method && c.ok),
     messages: (channel) => structuredClone(stored.filter((m) => m.channel === channel)),
+    postAsPerson: (channel, text) => void stored.push({ channel, ts: nextTs(), text, blocks: [] }),
     failNext: (method, failure, times = 1) => failures.set(method, { failure, times }),
     failWhere: (method, match, failure) => {
       const rule = { method, match, failure };
