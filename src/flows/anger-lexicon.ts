@@ -24,7 +24,13 @@ export const INSULTS = new Set([
   'arrogant', 'dumb', 'dumbest', 'dumbass', 'stupid', 'stupidest', 'disgrace', 'disgraceful',
   'unprofessional', 'condescending', 'smug', 'dirt', 'crooks', 'crooked', 'bozos', 'bozo', 'douche',
   'douchebag', 'dickhead', 'dick', 'dicks', 'wankers', 'wanker', 'muppets', 'hacks', 'sleazy', 'toxic',
-  'failure', 'bastards', 'bastard', 'pos', '🖕',
+  'failure', 'bastards', 'bastard', 'pos', '🖕', 'coward', 'cowards', 'cowardly', 'spineless', 'narcissist',
+  'narcissists', 'narcissistic', 'psycho', 'psychos', 'lunatic', 'lunatics', 'hypocrite', 'hypocrites', 'weasel',
+  'weasels', 'rats', 'vultures', 'parasites', 'leeches', 'bullies', 'bully', 'egomaniac', 'sleazebag', 'sleazebags',
+  'phony', 'phonies', 'fakes', 'two-faced', 'scumbag', 'scumbags', 'dinosaurs', 'cretins', 'imbeciles', 'idiotic',
+  'braindead', 'brainless', 'creeps', 'trashy', 'shameless', 'thieves', 'charlatans',
+  // Not here on purpose: 'rude', 'sexist', 'racist', 'predatory'. They name how someone was treated;
+  // a cool-off in answer to that would tell them their report is the problem.
 ]);
 
 /** Hard words that insult only when plainly aimed at them ("acme sucks"; "it sucks" is not). */
@@ -61,6 +67,9 @@ export const HOSTILE_ACTS: RegExp[] = [
   /\bpiece\s+of\s+my\s+mind\b/,
   /\blet\s+(?:them|him|her|\w+)\s+have\s+it\b/,
   /\bcall(?:ing)?\s+(?:them|him|her|\w+)\s+out\b/,
+  /\bcall(?:ing)?\s+out\b/,
+  /\brat(?:ting)?\s+(?:\w+\s+)?out\b/,
+  /\b(?:shove|stick)\s+(?:it|their|your|the)\b/,
   /\b(?:blast|blasting|drag|dragging|trash|trashing|roast|roasting|expose|exposing|shame|shaming)\s+(?:them|him|her|their|the|that|this|those|these|em|acme)\b/,
   /\b(?:post|posting|share|sharing|leak|leaking)\s+(?:\w+\s+){0,2}(?:screenshots?|emails?|messages|dms|recordings?)\b/,
   /\btag(?:ging)?\s+(?:them|him|her|their|the\s+(?:recruiter|company|ceo|hiring|interviewer))\b/,
@@ -88,6 +97,7 @@ export const HOSTILE_CONTENT: RegExp[] = [
   /\bhow\s+(?:bad|awful|terrible|horrible|rude|shady|unprofessional|badly|poorly|disrespectful|shitty|crap|crappy|trash)\b/,
   /\b(?:everything\s+|what\s+|where\s+(?:they|he|she)\s+)went\s+wrong\b/,
   /\bwast(?:e|ed|ing)\s+(?:of\s+)?(?:my|our|everyone's|everyones|people's|peoples)?\s*time\b/,
+  /\bwast(?:e|ed|ing)\b.{0,25}\b(?:my|our)\s+(?:time|life|lives|weeks|months|days|energy|effort)\b/,
   /\bhow\s+(?:they|he|she)\s+treat(?:ed|s)?\s+(?:me|us|people|candidates)\b/,
   /\blike\s+dirt\b/,
   /\b(?:they|he|she)\s+blew\s+it\b/,
@@ -114,6 +124,8 @@ export const THREATS: RegExp[] = [
   /\bkiss\s+my\s+(?:ass|arse|butt)\b/,
   /\bshould\s+be\s+ashamed\b/,
   /\bcome\s+crawling\b/,
+  /\b(?:begging|beg)\s+me\b/,
+  /\blaugh\s+in\s+(?:their|his|her|your)\s+faces?\b/,
   /\btheir\s+loss\b/,
   /\bkarma\b/,
 ];
@@ -128,7 +140,8 @@ export const SARCASM: RegExp[] = [
 
 /** A person holding back: "tempted to send an angry email but I won't". */
 export const RESTRAINT: RegExp[] = [
-  /\b(?:tempted|thought\s+about|wanted|want)\s+to\b.*\bbut\b/,
+  /\b(?:tempted|thought\s+about|wanted|wants|want|part\s+of\s+me|feel\s+like)\b.*\bbut\b/,
+  /\b(?:will\s+not|won't|wont|would\s+not|wouldn't|does\s+not|doesn't)\s+help\b/,
   /\bbut\s+i\s+(?:will\s+not|won't|wont|am\s+not|should\s+not|shouldn't|did\s+not|didn't|do\s+not|don't)\b/,
   /\bnot\s+worth\s+it\b/,
 ];

@@ -140,7 +140,7 @@ export function readAnger(text: string, opts: { company?: string } = {}): AngerR
     const insult =
       INSULTS.has(t.word) &&
       // "a tool" is an insult, "tools" a word of the trade; "shit" is one only as "little shit".
-      !(t.word === 'tool' && prev !== 'a' && prev !== 'clueless') &&
+      !(t.word === 'tool' && !['a', 'clueless', 'absolute', 'total', 'complete', 'such', 'utter', 'massive', 'huge'].includes(prev ?? '')) &&
       !(t.word === 'joke' && prev !== 'a' && prev !== 'what');
     const littleShit = t.word === 'shit' && (prev === 'little' || prev === 'of' || prev === 'a');
     if (insult || littleShit) {
@@ -168,9 +168,11 @@ export function readAnger(text: string, opts: { company?: string } = {}): AngerR
   const threat = matches(THREATS, joined, tokens);
   const sarcasm = matches(SARCASM, joined, tokens);
   const content = matches(HOSTILE_CONTENT, joined, tokens);
+  // An eye-roll or a finger at the employer is contempt, whatever the words around it.
+  const rolled = /🙄|🖕|🤬|😡/u.test(joined) && tokens.some((t) => targets.has(t.word));
 
   if (act || (plan && (atThem || content))) return { kind: 'hostile', plan: true };
-  if (atThem || threat || sarcasm || (content && !restrained)) return { kind: 'hostile', plan: false };
+  if (atThem || threat || sarcasm || rolled || (content && !restrained)) return { kind: 'hostile', plan: false };
   const selfAnger = matches(SELF_ANGER, joined, tokens);
   const firstPerson = tokens.some((t) => SELF.has(t.word));
   if (restrained) return { kind: 'none' };
