@@ -1,7 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { SchedulerConfig } from '../config.js';
-import { inCommunity } from '../db/member-communities.js';
+import {
+  checkinMemberCount,
+  dmDeliveryCounts,
+  findCommunitySchedule,
+  lastScheduleRun,
+  saveSchedule,
+  scheduleDeliveryCounts,
+  setScheduleEnabled,
+  type ScheduleInput,
+} from '../db/schedules.js';
 import type { Database } from '../db/types.js';
 import type { CommandContext, CommandHandler } from '../engine/engine.js';
 import type { Reply } from '../engine/types.js';
@@ -80,36 +88,12 @@ async function schedule(ctx: CommandContext, args: string[]): Promise<Reply[]> {
 }
 
 export async function upsertSchedule(
-  db: Kysely<Database> | Transaction<Database>,
-  s: { platform: string; workspaceId: string; channelId: string; cron: string; timeZone: string; updatedBy: string | null; now: Date },
+  db: Kysely<Database>,
+  s: Omit<ScheduleInput, 'nextRunAt'>,
   onlyIfMissing = false,
 ): Promise<Date> {
   const next = nextSlot(s.cron, s.timeZone, s.now);
-  const insert = db.insertInto('schedules').values({
-    id: randomUUID(),
-    platform: s.platform,
-    workspace_id: s.workspaceId,
-    kind: 'community_prompt',
-    channel_id: s.channelId,
-    cron: s.cron,
-    time_zone: s.timeZone,
-    next_run_at: next,
-    updated_by: s.updatedBy,
-  });
-  await (onlyIfMissing
-    ? insert.onConflict((oc) => oc.constraint('schedules_one_per_kind').doNothing())
-    : insert.onConflict((oc) =>
-        oc.constraint('schedules_one_per_kind').doUpdateSet({
-          channel_id: s.channelId,
-          cron: s.cron,
-          time_zone: s.timeZone,
-          next_run_at: next,
-          enabled: true,
-          updated_by: s.updatedBy,
-          updated_at: s.now,
-        }),
-      )
-  ).execute();
+  await saveSchedule(db, { ...s, nextRunAt: next }, onlyIfMissing);
   return next;
 }
 
@@ -118,24 +102,14 @@ async function setEnabled(ctx: CommandContext, enabled: boolean): Promise<Reply[
   if (!s) return say('There is no community schedule yet. Set one with `/debrief admin schedule`.');
   // Resuming starts from the next slot, not with a burst of the ones missed while paused.
   const next = nextSlot(s.cron, s.time_zone, ctx.now);
-  await ctx.trx
-    .updateTable('schedules')
-    .set({ enabled, next_run_at: next, updated_by: ctx.actor.userId, updated_at: ctx.now })
-    .where('id', '=', s.id)
-    .execute();
+  await setScheduleEnabled(ctx.trx, s.id, { enabled, nextRunAt: next, updatedBy: ctx.actor.userId, now: ctx.now });
   return say(enabled ? `Resumed. Next prompt: ${localTime(next, s.time_zone)}.` : 'Paused. No community prompts until you `/debrief admin resume`.');
 }
 
 const communityOf = (ctx: CommandContext) => ctx.turn.context?.communityId ?? ctx.actor.workspaceId;
 
 function findSchedule(ctx: CommandContext) {
-  return ctx.trx
-    .selectFrom('schedules')
-    .selectAll()
-    .where('platform', '=', ctx.actor.platform)
-    .where('workspace_id', '=', communityOf(ctx))
-    .where('kind', '=', 'community_prompt')
-    .executeTakeFirst();
+  return findCommunitySchedule(ctx.trx, ctx.actor.platform, communityOf(ctx));
 }
 
 async function status(ctx: CommandContext, cfg: SchedulerConfig): Promise<Reply[]> {
@@ -143,18 +117,8 @@ async function status(ctx: CommandContext, cfg: SchedulerConfig): Promise<Reply[
   const lines: string[] = [];
   if (!s) lines.push('*Community prompts:* not set up. `/debrief admin schedule` sets them up.');
   else {
-    const last = await ctx.trx
-      .selectFrom('schedule_runs')
-      .select(['slot', 'status'])
-      .where('schedule_id', '=', s.id)
-      .orderBy('slot', 'desc')
-      .executeTakeFirst();
-    const deliveries = await ctx.trx
-      .selectFrom('outbox')
-      .select(['status', sql<number>`count(*)::int`.as('n')])
-      .where('schedule_id', '=', s.id)
-      .groupBy('status')
-      .execute();
+    const last = await lastScheduleRun(ctx.trx, s.id);
+    const deliveries = await scheduleDeliveryCounts(ctx.trx, s.id);
     lines.push(
       `*Community prompts* in <#${s.channel_id}>: \`${s.cron}\` ${s.time_zone}, ${s.enabled ? 'on' : '*paused*'}`,
       `• Next run: ${s.enabled ? localTime(s.next_run_at, s.time_zone) : 'paused'}`,
@@ -165,24 +129,10 @@ async function status(ctx: CommandContext, cfg: SchedulerConfig): Promise<Reply[
   // This community's members only: on Discord, those who came from this server, not every server the
   // application is in.
   const community = { platform: ctx.actor.platform, communityId: communityOf(ctx) };
-  const member = inCommunity({ id: 'm.id', platform: 'm.platform', workspaceId: 'm.workspace_id' }, community);
-  const members = await ctx.trx
-    .selectFrom('members as m')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where(member)
-    .where('m.checkins_enabled', '=', true)
-    .executeTakeFirstOrThrow();
-  const checkins = await ctx.trx
-    .selectFrom('outbox as o')
-    .innerJoin('members as m', 'm.id', 'o.member_id')
-    .select(['o.status', sql<number>`count(*)::int`.as('n')])
-    .where(member)
-    .where('o.target_kind', '=', 'dm')
-    .where('o.created_at', '>', new Date(ctx.now.getTime() - 7 * 86_400_000))
-    .groupBy('o.status')
-    .execute();
+  const members = await checkinMemberCount(ctx.trx, community);
+  const checkins = await dmDeliveryCounts(ctx.trx, community, new Date(ctx.now.getTime() - 7 * 86_400_000));
   lines.push(
-    `*Personal check-ins* (\`${cfg.checkinCron}\` in each member's time zone): ${members.n} member(s) opted in`,
+    `*Personal check-ins* (\`${cfg.checkinCron}\` in each member's time zone): ${members} member(s) opted in`,
     `• Last 7 days: ${countsText(checkins)}`,
   );
   return say(lines.join('\n'));

@@ -1,5 +1,6 @@
 import type { SchedulerConfig } from '../config.js';
 import type { CommandHandler } from '../engine/engine.js';
+import { memberCheckins, setCheckins } from '../db/schedules.js';
 import { choiceIds, commandPromptRef } from '../engine/ids.js';
 import type { Reply } from '../engine/types.js';
 import { checkTimeZone, nextSlot } from '../cron.js';
@@ -28,14 +29,10 @@ export function createCheckinsCommand(cfg: SchedulerConfig): CommandHandler {
     // Zone names are case-sensitive for people reading them back, so take the words as typed.
     const words = turn.input.kind === 'command' ? turn.input.args.trim().split(/\s+/).slice(1) : args;
     const [sub, zoneWord] = [words[0]?.toLowerCase(), words[1]];
-    const member = await trx
-      .selectFrom('members')
-      .select(['time_zone', 'checkins_enabled'])
-      .where('id', '=', memberId)
-      .executeTakeFirstOrThrow();
+    const member = await memberCheckins(trx, memberId);
 
     if (sub === 'off') {
-      await trx.updateTable('members').set({ checkins_enabled: false, next_checkin_at: null }).where('id', '=', memberId).execute();
+      await setCheckins(trx, memberId, { enabled: false });
       return say('Check-ins are off. Your debriefs and next steps stay as they are; `/debrief checkins on` brings them back.');
     }
     if (sub === 'on' || sub === 'zone') {
@@ -57,11 +54,7 @@ export function createCheckinsCommand(cfg: SchedulerConfig): CommandHandler {
           },
         ];
       }
-      await trx
-        .updateTable('members')
-        .set({ checkins_enabled: true, time_zone: zone, next_checkin_at: nextSlot(cfg.checkinCron, zone, now) })
-        .where('id', '=', memberId)
-        .execute();
+      await setCheckins(trx, memberId, { enabled: true, timeZone: zone, nextCheckinAt: nextSlot(cfg.checkinCron, zone, now) });
       return say(
         `Check-ins are on. I'll message you weekly, next on ${when(cfg.checkinCron, zone, now)} (${zone}), ` +
           'to ask about interviews and follow up on your next steps. `/debrief checkins off` stops them.',

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { findMemberId } from '../db/conversations.js';
+import { openActionItems, recentDebriefs } from '../db/debriefs.js';
 import type { Actor } from '../engine/types.js';
-import { debriefDay } from '../insights/history.js';
 import { outcomePhrases } from '../insights/insights-text.js';
 
 /**
@@ -26,26 +26,7 @@ export async function memberHome(db: Kysely<Database>, actor: Actor): Promise<Me
   const memberId = await findMemberId(db, actor);
   if (!memberId) return { openItems: [], recent: [] };
 
-  const [items, debriefs] = await Promise.all([
-    db
-      .selectFrom('action_items')
-      .select(['text', 'due_date'])
-      .where('member_id', '=', memberId)
-      .where('status', '=', 'open')
-      .orderBy('due_date', (ob) => ob.asc().nullsLast())
-      .orderBy('created_at', 'desc')
-      .limit(MAX_ITEMS)
-      .execute(),
-    db
-      .selectFrom('debriefs')
-      .select(['company', 'role', 'outcome', 'interview_date', 'created_at'])
-      .where('member_id', '=', memberId)
-      .orderBy(debriefDay(), 'desc')
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(MAX_RECENT)
-      .execute(),
-  ]);
+  const [items, debriefs] = await Promise.all([openActionItems(db, memberId, MAX_ITEMS), recentDebriefs(db, memberId, MAX_RECENT)]);
   return {
     openItems: items.map((i) => ({ text: i.text, due: i.due_date })),
     recent: debriefs.map((d) => ({

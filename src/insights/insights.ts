@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { actionStatusesOf, debriefFactsOf } from '../db/debriefs.js';
 import type { Database } from '../db/types.js';
 import type { CommandHandler } from '../engine/engine.js';
 import type { Reply } from '../engine/types.js';
@@ -9,12 +10,8 @@ import { svgToPng } from './render-png.js';
 
 /** The member's debriefs and next steps, reduced to what the patterns need. */
 export async function loadInsights(trx: Transaction<Database>, memberId: string): Promise<Insights> {
-  const debriefs = await trx
-    .selectFrom('debriefs')
-    .select(['interview_date', 'created_at', 'stage', 'outcome', 'mood', 'strength_tags', 'growth_tags', 'feedback_status'])
-    .where('member_id', '=', memberId)
-    .execute();
-  const actions = await trx.selectFrom('action_items').select('status').where('member_id', '=', memberId).execute();
+  const debriefs = await debriefFactsOf(trx, memberId);
+  const actions = await actionStatusesOf(trx, memberId);
   const facts: DebriefFacts[] = debriefs.map((d) => ({
     date: d.interview_date ?? d.created_at.toISOString().slice(0, 10),
     createdAt: d.created_at,
@@ -27,7 +24,7 @@ export async function loadInsights(trx: Transaction<Database>, memberId: string)
   }));
   return computeInsights(
     facts,
-    actions.map((a) => a.status),
+    actions,
   );
 }
 

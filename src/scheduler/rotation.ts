@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import { postedPromptIds } from '../db/schedules.js';
 import type { Database } from '../db/types.js';
 import { reflectionPrompts } from '../flows/reflection-prompts.js';
 
@@ -9,15 +10,9 @@ import { reflectionPrompts } from '../flows/reflection-prompts.js';
  */
 export async function nextPromptId(trx: Transaction<Database>, scheduleId: string): Promise<string> {
   const pool = reflectionPrompts.map((p) => p.id as string);
-  const used = await trx
-    .selectFrom('schedule_runs')
-    .select('prompt_id')
-    .where('schedule_id', '=', scheduleId)
-    .where('status', '=', 'queued')
-    .orderBy('slot', 'desc')
-    .execute();
+  const used = await postedPromptIds(trx, scheduleId);
   const cycle = Math.floor(used.length / pool.length);
-  const inThisCycle = new Set(used.slice(0, used.length % pool.length).map((r) => r.prompt_id));
+  const inThisCycle = new Set(used.slice(0, used.length % pool.length));
   const order = [...pool].sort((a, b) => rank(scheduleId, cycle, a).localeCompare(rank(scheduleId, cycle, b)));
   return order.find((id) => !inThisCycle.has(id)) ?? order[0]!;
 }
