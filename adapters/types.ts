@@ -1,5 +1,5 @@
 import type { App } from '../src/app.js';
-import type { Deliverer } from '../src/scheduler/outbox.js';
+import type { Deliverer } from '../src/app.js';
 
 /** A running platform edge. `done` resolves if the adapter ends on its own (the terminal at end of input). */
 export interface RunningAdapter {

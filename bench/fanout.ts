@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { connectPostgres } from '../src/db/connect.js';
 import { runDueCheckins } from '../src/scheduler/due-runs.js';
-import type { Deliverer, DeliveryResult, OutboundMessage } from '../src/scheduler/outbox.js';
+import type { Deliverer, DeliveryResult, OutboundMessage } from '../src/db/outbox.js';
 import { drainOnce } from '../src/scheduler/worker.js';
 import { arg, benchPostgres, fmt, report, silent } from './lib.js';
 

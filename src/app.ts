@@ -12,6 +12,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 // The app's public interface: adapters import from this file (and the leaf modules config, log and
 // startup-error), never from the engine, database or scheduler directly.
 export type { Actor, Card, Choice, InboundTurn, Reply, TurnInput, TurnResult } from './engine/types.js';
+export type { Deliverer, DeliveryResult, OutboundMessage } from './db/outbox.js';
 export { OPEN_PROMPT, choiceIds, choiceRole, commandWords, isCommandPrompt, isOpenPrompt } from './engine/ids.js';
 
 /** Everything an adapter needs, built from one validated Config: the composition root. */

@@ -1,6 +1,6 @@
 import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import type { Logger } from '../../src/log.js';
-import type { Deliverer, DeliveryResult, OutboundMessage } from '../../src/scheduler/outbox.js';
+import type { Deliverer, DeliveryResult, OutboundMessage } from '../../src/app.js';
 import { PLATFORM, SHARED_OWNER } from './parse.js';
 import { renderReply, type RenderedMessage } from './render.js';
 import { nonceFor } from './send.js';

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { App as BoltApp, webApi } from '@slack/bolt';
 import type { App } from '../../src/app.js';
 import { StartupError } from '../../src/startup-error.js';
-import type { Deliverer } from '../../src/scheduler/outbox.js';
+import type { Deliverer } from '../../src/app.js';
 import type { RunningAdapter } from '../types.js';
 import { boltLogger } from './bolt-logger.js';
 import { slackErrorSummary } from './deliver.js';

@@ -1,11 +1,20 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import {
+  claimCheckinRuns,
+  claimDigestRun,
+  claimPromptRun,
+  lockDueCheckinMembers,
+  lockDueDigestSchedules,
+  lockDuePromptSchedules,
+  setNextCheckins,
+  setNextDigest,
+  setNextPromptRun,
+} from '../db/due-runs.js';
 import type { Database, Schedule } from '../db/types.js';
-import { choiceIds, encodePrompt } from '../engine/ids.js';
-import type { Reply } from '../engine/types.js';
-import { promptText } from '../flows/reflection-prompts.js';
+import { checkinInvite, communityPrompt } from '../flows/invitations.js';
 import { digestFigures, digestReply } from '../digest/digest.js';
 import { latestSlot, nextSlot } from '../cron.js';
-import { enqueue, enqueueMany } from './outbox.js';
+import { enqueue, enqueueMany } from '../db/outbox.js';
 import { nextPromptId } from './rotation.js';
 
 /**
@@ -35,16 +44,7 @@ export async function runDueSchedules(db: Kysely<Database>, opts: DueOptions): P
   const counts: DueCounts = { queued: 0, skipped: 0 };
   for (;;) {
     const handled = await db.transaction().execute(async (trx) => {
-      const due = await trx
-        .selectFrom('schedules')
-        .selectAll()
-        .where('enabled', '=', true)
-        .where('next_run_at', '<=', opts.now)
-        .orderBy('next_run_at')
-        .limit(opts.batch ?? 20)
-        .forUpdate()
-        .skipLocked()
-        .execute();
+      const due = await lockDuePromptSchedules(trx, opts.now, opts.batch ?? 20);
       for (const s of due) await fireSchedule(trx, s, opts, counts);
       return due.length;
     });
@@ -55,13 +55,13 @@ export async function runDueSchedules(db: Kysely<Database>, opts: DueOptions): P
 async function fireSchedule(trx: Transaction<Database>, s: Schedule, opts: DueOptions, counts: DueCounts) {
   const slot = latestSlot(s.cron, s.time_zone, opts.now);
   await recordMissed(s.cron, s.time_zone, s.next_run_at, slot, async (missed) => {
-    const r = await claim(trx, 'schedule_runs', { schedule_id: s.id, slot: missed }, 'skipped', opts);
+    const r = await claimPromptRun(trx, { scheduleId: s.id, slot: missed, ...claimedAs('skipped', opts) });
     if (r) counts.skipped++;
   });
   if (slot >= s.next_run_at) {
     if (opts.now.getTime() - slot.getTime() <= opts.graceMs) {
       const promptId = await nextPromptId(trx, s.id);
-      if (await claim(trx, 'schedule_runs', { schedule_id: s.id, slot, prompt_id: promptId }, 'queued', opts)) {
+      if (await claimPromptRun(trx, { scheduleId: s.id, slot, promptId, ...claimedAs('queued', opts) })) {
         await enqueue(
           trx,
           {
@@ -77,13 +77,9 @@ async function fireSchedule(trx: Transaction<Database>, s: Schedule, opts: DueOp
         );
         counts.queued++;
       }
-    } else if (await claim(trx, 'schedule_runs', { schedule_id: s.id, slot }, 'skipped', opts)) counts.skipped++;
+    } else if (await claimPromptRun(trx, { scheduleId: s.id, slot, ...claimedAs('skipped', opts) })) counts.skipped++;
   }
-  await trx
-    .updateTable('schedules')
-    .set({ next_run_at: nextSlot(s.cron, s.time_zone, opts.now) })
-    .where('id', '=', s.id)
-    .execute();
+  await setNextPromptRun(trx, s.id, nextSlot(s.cron, s.time_zone, opts.now));
 }
 
 export async function runDueCheckins(db: Kysely<Database>, opts: DueOptions): Promise<DueCounts> {
@@ -91,16 +87,7 @@ export async function runDueCheckins(db: Kysely<Database>, opts: DueOptions): Pr
   const batch = opts.batch ?? 200;
   for (;;) {
     const handled = await db.transaction().execute(async (trx) => {
-      const due = await trx
-        .selectFrom('members')
-        .select(['id', 'platform', 'workspace_id', 'user_id', 'time_zone', 'next_checkin_at'])
-        .where('checkins_enabled', '=', true)
-        .where('next_checkin_at', '<=', opts.now)
-        .orderBy('next_checkin_at')
-        .limit(batch)
-        .forUpdate()
-        .skipLocked()
-        .execute();
+      const due = await lockDueCheckinMembers(trx, opts.now, batch);
       // Slots are computed once per zone, and the batch is claimed, queued and rescheduled in three
       // statements: a Monday fan-out to thousands of members is a few dozen statements, not thousands.
       const zones = new Map<string, { slot: Date; next: Date }>();
@@ -114,12 +101,12 @@ export async function runDueCheckins(db: Kysely<Database>, opts: DueOptions): Pr
         .filter((r) => r.slot >= r.m.next_checkin_at!)
         .map((r) => ({ ...r, inTime: opts.now.getTime() - r.slot.getTime() <= opts.graceMs }));
       if (runs.length > 0) {
-        const claimed = await trx
-          .insertInto('checkin_runs')
-          .values(runs.map((r) => ({ member_id: r.m.id, slot: r.slot, status: r.inTime ? 'queued' : 'skipped', claimed_by: opts.instanceId, claimed_at: opts.now }) as const))
-          .onConflict((oc) => oc.doNothing())
-          .returning(['member_id', 'status'])
-          .execute();
+        const claimed = await claimCheckinRuns(
+          trx,
+          runs.map((r) => ({ memberId: r.m.id, slot: r.slot, status: r.inTime ? 'queued' : 'skipped' })),
+          opts.instanceId,
+          opts.now,
+        );
         const queued = new Set(claimed.filter((c) => c.status === 'queued').map((c) => c.member_id));
         counts.queued += queued.size;
         counts.skipped += claimed.length - queued.size;
@@ -136,35 +123,14 @@ export async function runDueCheckins(db: Kysely<Database>, opts: DueOptions): Pr
           }));
         await enqueueMany(trx, messages, opts.now);
       }
-      if (due.length > 0) {
-        const next = due.map((m) => ({ id: m.id, next: slotsOf(m.time_zone ?? 'UTC').next.toISOString() }));
-        await sql`
-          update members set next_checkin_at = v.next::timestamptz
-          from (select * from jsonb_to_recordset(${JSON.stringify(next)}::jsonb) as x(id uuid, next text)) as v
-          where members.id = v.id`.execute(trx);
-      }
+      await setNextCheckins(trx, due.map((m) => ({ id: m.id, next: slotsOf(m.time_zone ?? 'UTC').next })));
       return due.length;
     });
     if (handled < batch) return counts;
   }
 }
 
-/** Inserts the run row; true when this caller claimed the slot (nobody had before). */
-async function claim(
-  trx: Transaction<Database>,
-  table: 'schedule_runs' | 'checkin_runs',
-  key: Record<string, unknown>,
-  status: 'queued' | 'skipped',
-  opts: DueOptions,
-): Promise<boolean> {
-  const row = await trx
-    .insertInto(table)
-    .values({ ...key, status, claimed_by: opts.instanceId, claimed_at: opts.now } as never)
-    .onConflict((oc) => oc.doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  return row !== undefined;
-}
+const claimedAs = (status: 'queued' | 'skipped', opts: DueOptions) => ({ status, claimedBy: opts.instanceId, now: opts.now });
 
 /** Slots strictly between the one we expected and the latest one: missed during a long outage. */
 async function recordMissed(cron: string, zone: string, expected: Date, latest: Date, record: (slot: Date) => Promise<void>) {
@@ -173,34 +139,6 @@ async function recordMissed(cron: string, zone: string, expected: Date, latest: 
     await record(slot);
     slot = nextSlot(cron, zone, slot);
   }
-}
-
-export function communityPrompt(promptId: string): Reply {
-  return {
-    text:
-      `*This week's reflection*\n${promptText(promptId)}\n\n` +
-      'Think it over privately: the button opens a short reflection in a DM with me. Nothing you write is shared here.',
-    choices: [
-      { id: choiceIds.start('reflection', promptId), label: 'Reflect privately' },
-      { id: choiceIds.start('debrief'), label: 'Debrief an interview' },
-    ],
-    promptRef: encodePrompt({ kind: 'open' }),
-    expectsText: false,
-  };
-}
-
-export function checkinInvite(): Reply {
-  return {
-    text:
-      "Hi, it's your weekly check-in. Any interviews this week? And how are the next steps you set yourself going?\n" +
-      '_It takes a minute. `/debrief checkins off` stops these any time._',
-    choices: [
-      { id: choiceIds.start('checkin'), label: 'Check in' },
-      { id: choiceIds.start('debrief'), label: 'Debrief an interview' },
-    ],
-    promptRef: encodePrompt({ kind: 'open' }),
-    expectsText: false,
-  };
 }
 
 export interface DigestOptions extends DueOptions {
@@ -216,16 +154,7 @@ export interface DigestOptions extends DueOptions {
 export async function runDueDigests(db: Kysely<Database>, opts: DigestOptions): Promise<DueCounts> {
   const counts: DueCounts = { queued: 0, skipped: 0 };
   await db.transaction().execute(async (trx) => {
-    const due = await trx
-      .selectFrom('schedules')
-      .selectAll()
-      .where('enabled', '=', true)
-      .where((eb) => eb.or([eb('next_digest_at', 'is', null), eb('next_digest_at', '<=', opts.now)]))
-      .orderBy('next_digest_at')
-      .limit(opts.batch ?? 50)
-      .forUpdate()
-      .skipLocked()
-      .execute();
+    const due = await lockDueDigestSchedules(trx, opts.now, opts.batch ?? 50);
     for (const s of due) {
       const next = nextSlot(opts.digestCron, s.time_zone, opts.now);
       if (s.next_digest_at) {
@@ -237,12 +166,7 @@ export async function runDueDigests(db: Kysely<Database>, opts: DigestOptions): 
             ? await digestFigures(trx, { platform: s.platform, workspaceId: s.workspace_id }, from, slot, opts.minMembers)
             : { members: 0, figures: undefined };
           const status = !inTime ? 'skipped' : figures ? 'queued' : 'too_small';
-          const claimed = await trx
-            .insertInto('digest_runs')
-            .values({ schedule_id: s.id, slot, status, members, claimed_by: opts.instanceId, claimed_at: opts.now })
-            .onConflict((oc) => oc.doNothing())
-            .returning('slot')
-            .executeTakeFirst();
+          const claimed = await claimDigestRun(trx, { scheduleId: s.id, slot, status, members, claimedBy: opts.instanceId, now: opts.now });
           if (claimed && figures) {
             const month = from.toLocaleString('en-GB', { month: 'long', timeZone: s.time_zone });
             await enqueue(
@@ -262,7 +186,7 @@ export async function runDueDigests(db: Kysely<Database>, opts: DigestOptions): 
           } else if (claimed) counts.skipped++;
         }
       }
-      await trx.updateTable('schedules').set({ next_digest_at: next }).where('id', '=', s.id).execute();
+      await setNextDigest(trx, s.id, next);
     }
   });
   return counts;

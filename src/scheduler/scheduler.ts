@@ -7,7 +7,7 @@ import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
 import { upsertSchedule } from '../commands/admin.js';
 import { runDueCheckins, runDueDigests, runDueSchedules } from './due-runs.js';
-import type { Deliverer } from './outbox.js';
+import type { Deliverer } from '../db/outbox.js';
 import { drainOnce } from './worker.js';
 
 export interface RunningScheduler {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
-import { MAX_ATTEMPTS, backoffMs, claimBatch, recordPartSent, release, releaseMany, settle, settleSent, type Deliverer, type OutboundMessage } from './outbox.js';
+import { MAX_ATTEMPTS, backoffMs, claimBatch, recordPartSent, release, releaseMany, settle, settleSent, type Deliverer, type OutboundMessage } from '../db/outbox.js';
 
 export interface DrainOptions {
   db: Kysely<Database>;

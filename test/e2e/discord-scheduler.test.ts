@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_OWNER } from '../../adapters/discord/parse.js';
 import { runDueCheckins, runDueSchedules, type DueOptions } from '../../src/scheduler/due-runs.js';
-import { claimBatch, enqueue, recordPartSent } from '../../src/scheduler/outbox.js';
+import { claimBatch, enqueue, recordPartSent } from '../../src/db/outbox.js';
 import { drainAll } from '../../src/scheduler/worker.js';
 import { PERMISSIONS, snowflake, waitFor, type FakeUser, type InteractionRecord } from '../helpers/fake-discord.js';
 import { silentLogger } from '../helpers/fresh-db.js';

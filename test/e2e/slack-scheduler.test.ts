@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DM_NOTE } from '../../adapters/slack/handlers.js';
 import { METADATA_EVENT } from '../../adapters/slack/outbox-deliverer.js';
 import { runDueCheckins, runDueSchedules, type DueOptions } from '../../src/scheduler/due-runs.js';
-import { claimBatch, enqueue } from '../../src/scheduler/outbox.js';
+import { claimBatch, enqueue } from '../../src/db/outbox.js';
 import { drainAll } from '../../src/scheduler/worker.js';
 import type { StoredMessage } from '../helpers/fake-slack.js';
 import { silentLogger } from '../helpers/fresh-db.js';

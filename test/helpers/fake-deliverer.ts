@@ -1,4 +1,4 @@
-import type { Deliverer, DeliveryResult, OutboundMessage } from '../../src/scheduler/outbox.js';
+import type { Deliverer, DeliveryResult, OutboundMessage } from '../../src/db/outbox.js';
 
 export interface Sent {
   key: string;

@@ -5,7 +5,7 @@ import type { Database } from '../../src/db/types.js';
 import { reflectionPrompts } from '../../src/flows/reflection-prompts.js';
 import { upsertSchedule } from '../../src/commands/admin.js';
 import { runDueCheckins, runDueSchedules, type DueOptions } from '../../src/scheduler/due-runs.js';
-import { claimBatch } from '../../src/scheduler/outbox.js';
+import { claimBatch } from '../../src/db/outbox.js';
 import { drainAll } from '../../src/scheduler/worker.js';
 import { fakeDeliverer } from '../helpers/fake-deliverer.js';
 import { freshDatabase, silentLogger, type TestDatabase } from '../helpers/fresh-db.js';

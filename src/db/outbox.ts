@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Reply } from '../engine/types.js';
-import type { Database, OutboxRow } from '../db/types.js';
+import type { Database, OutboxRow } from './types.js';
 
 /**
  * Messages the bot sends on its own (community prompts, check-ins) go through this table: written in
