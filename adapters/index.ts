@@ -9,10 +9,10 @@ import type { StartAdapter } from './types.js';
 export function selectAdapters(config: Readonly<Config>): { name: string; start: StartAdapter }[] {
   const selected: { name: string; start: StartAdapter }[] = [];
   if (config.slack)
-    selected.push({ name: 'slack', start: async (app, argv) => (await import('./slack/index.js')).startSlack(app, argv) });
+    selected.push({ name: 'slack', start: async (app, argv) => (app.replies.track('slack'), (await import('./slack/index.js')).startSlack(app, argv)) });
   if (config.discord)
-    selected.push({ name: 'discord', start: async (app, argv) => (await import('./discord/index.js')).startDiscord(app, argv) });
+    selected.push({ name: 'discord', start: async (app, argv) => (app.replies.track('discord'), (await import('./discord/index.js')).startDiscord(app, argv)) });
   if (selected.length === 0)
-    selected.push({ name: 'console', start: async (app, argv) => (await import('./console/index.js')).startConsole(app, argv) });
+    selected.push({ name: 'console', start: async (app, argv) => (app.replies.track('console'), (await import('./console/index.js')).startConsole(app, argv)) });
   return selected;
 }

@@ -8,11 +8,13 @@ import { startHealthServer, type HealthServer } from './health.js';
 import type { TurnInput } from './engine/types.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createReplyLedger, type ReplyLedger } from './delivery/ledger.js';
 
 // The app's public interface: adapters import from this file (and the leaf modules config, log and
 // startup-error), never from the engine, database or scheduler directly.
 export type { Actor, Card, Choice, InboundTurn, Reply, TurnInput, TurnResult } from './engine/types.js';
 export type { Deliverer, DeliveryResult, OutboundMessage } from './db/outbox.js';
+export type { Resend } from './delivery/redelivery.js';
 export { OPEN_PROMPT, choiceIds, choiceRole, commandWords, isCommandPrompt, isOpenPrompt } from './engine/ids.js';
 
 /** Everything an adapter needs, built from one validated Config: the composition root. */
@@ -25,6 +27,8 @@ export interface App {
   /** Whether the turn runs a command that reads the person's platform profile (admin, time zone):
    *  an adapter that has to ask the platform for it asks for these turns only. */
   needsProfile(input: TurnInput): boolean;
+  /** Which turns' replies were posted; adapters tell it after each post. */
+  replies: ReplyLedger;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,7 @@ export async function createApp(
     const { applied } = await migrateToLatest(database.db);
     const metrics = createMetrics();
     const commands = createCommands(config);
+    const replies = createReplyLedger(database.db, logger);
     const engine = createEngine({
       db: database.db,
       flows: createFlowRegistry(),
@@ -54,6 +59,7 @@ export async function createApp(
       commands: commandHandlers(commands),
       resumePromptAfterMs: config.resumePromptAfterMs,
       idleExpiryMs: config.sessionIdleExpiryMs,
+      deliveries: { tracked: replies.tracked, lostAfterMs: config.replyLostAfterMs, leaseMs: 120_000 },
       logger,
       ...(opts.clock ? { clock: opts.clock } : {}),
       onTurn: ({ platform, outcome, seconds }) => {
@@ -74,8 +80,10 @@ export async function createApp(
       engine,
       metrics,
       needsProfile: (input) => turnNeedsProfile(commands, input),
+      replies,
       async close() {
         await engine.drain();
+        await replies.flush();
         await health?.close();
         await database.close();
       },

@@ -74,6 +74,7 @@ const schema = z.object({
   HEALTH_PORT: z.preprocess((v) => (v === '' ? undefined : v), port('the health server').optional()),
   SESSION_IDLE_EXPIRY_HOURS: positiveNumber('hours').default(24 * 14),
   RESUME_PROMPT_AFTER_MINUTES: positiveNumber('minutes').default(30),
+  REPLY_LOST_AFTER_SECONDS: positiveNumber('seconds').default(60),
   CONSOLE_USER: z
     .string()
     .trim()
@@ -156,6 +157,8 @@ export interface Config {
   healthPort: number | undefined;
   sessionIdleExpiryMs: number;
   resumePromptAfterMs: number;
+  /** A reply not marked delivered this long after its turn committed is posted again. */
+  replyLostAfterMs: number;
   consoleUser: string;
   scheduler: SchedulerConfig;
   slack: SlackConfig | undefined;
@@ -215,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     healthPort: e.HEALTH_PORT,
     sessionIdleExpiryMs: e.SESSION_IDLE_EXPIRY_HOURS * 3_600_000,
     resumePromptAfterMs: e.RESUME_PROMPT_AFTER_MINUTES * 60_000,
+    replyLostAfterMs: e.REPLY_LOST_AFTER_SECONDS * 1000,
     consoleUser: e.CONSOLE_USER,
     scheduler: {
       checkinCron: e.CHECKIN_CRON,

@@ -4,6 +4,7 @@ import { selectAdapters } from '../adapters/index.js';
 import type { RunningAdapter } from '../adapters/types.js';
 import { createApp, type App } from './app.js';
 import { loadConfig } from './config.js';
+import { startRedelivery } from './delivery/redelivery.js';
 import { startScheduler, type RunningScheduler } from './scheduler/scheduler.js';
 import { createLogger } from './log.js';
 import { StartupError } from './startup-error.js';
@@ -28,11 +29,14 @@ async function main(): Promise<number> {
   // Declared before `shutdown`, which may run before the scheduler starts (an adapter failing).
   // eslint-disable-next-line prefer-const
   let scheduler: RunningScheduler | undefined;
+  // eslint-disable-next-line prefer-const
+  let redelivery: { stop(): Promise<void> } | undefined;
   let stopping: Promise<number> | undefined;
   const shutdown = (why: string, code: number) =>
     (stopping ??= (async () => {
       logger.info({ why }, 'shutting down');
       await scheduler?.stop();
+      await redelivery?.stop();
       await Promise.allSettled(running.map((a) => a.stop()));
       await app.close();
       logger.info('stopped');
@@ -45,6 +49,12 @@ async function main(): Promise<number> {
     await shutdown('adapter failed to start', 1);
     throw err;
   }
+  // Replies of turns that committed while a process died before posting them, posted once.
+  const resenders = new Map(running.flatMap((a) => (a.resend ? [[a.name, a.resend] as const] : [])));
+  redelivery =
+    resenders.size > 0
+      ? startRedelivery({ db: app.database.db, ledger: app.replies, resenders, lostAfterMs: config.replyLostAfterMs, logger })
+      : undefined;
   const deliverers = new Map(running.flatMap((a) => (a.deliverer ? [[a.deliverer.platform, a.deliverer] as const] : [])));
   // The terminal has no one to post to, so only platforms that can deliver start the scheduler.
   scheduler =

@@ -19,6 +19,12 @@ export function createMetrics() {
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    deliveries: new Counter({
+      name: 'debrief_turn_deliveries_total',
+      help: "What became of turns' replies after the engine: delivered, duplicate, engine-failed, delivery-failed, rejected-click",
+      labelNames: ['platform', 'outcome'] as const,
+      registers: [registry],
+    }),
   };
 }
 

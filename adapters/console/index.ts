@@ -3,8 +3,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { App } from '../../src/app.js';
-import type { Actor, TurnInput } from '../../src/engine/types.js';
+import type { Actor, Reply, TurnInput } from '../../src/engine/types.js';
 import { memberFilesDir } from '../../src/member-data/member-files.js';
+import { runTurn } from '../turn-runner.js';
 import type { RunningAdapter } from '../types.js';
 import { renderReply } from './render.js';
 
@@ -37,22 +38,37 @@ export async function startConsole(app: App, argv: readonly string[]): Promise<R
   rl.setPrompt('> ');
   rl.on('SIGINT', () => rl.close());
 
-  const say = async (input: TurnInput) => {
-    try {
-      const result = await app.engine.handle({ ...actor, eventId: randomUUID(), input });
-      for (const reply of result.replies) {
-        process.stdout.write(`${renderReply(reply, color)}\n\n`);
-        if (reply.file?.base64) process.stdout.write(`Saved to ${await saveFile(app.config.dataDir, actor, reply.file)}\n\n`);
-      }
-    } catch {
-      process.stdout.write("Sorry, I couldn't save that just now. Nothing you told me before is lost; please send it again.\n\n");
+  const show = async (replies: readonly Reply[]) => {
+    for (const reply of replies) {
+      process.stdout.write(`${renderReply(reply, color)}\n\n`);
+      if (reply.file?.base64) process.stdout.write(`Saved to ${await saveFile(app.config.dataDir, actor, reply.file)}\n\n`);
     }
+  };
+  const say = async (input: TurnInput) => {
+    await runTurn(app, { ...actor, eventId: randomUUID(), input }, {
+      deliver: async (result) => {
+        await show(result.replies);
+        return 'delivered';
+      },
+      apologise: async () => {
+        process.stdout.write("Sorry, I couldn't save that just now. Nothing you told me before is lost; please send it again.\n\n");
+      },
+      errorIds: (err) => ({ type: (err as Error)?.name ?? typeof err }),
+    });
+  };
+  // Replies saved but never shown (the last run ended between the two) come first, once.
+  const showPending = async () => {
+    const pending = await app.replies.pending(actor).catch(() => []);
+    for (const p of pending) await show(p.receipt.replies);
+    app.replies.delivered(pending);
+    await app.replies.flush();
   };
 
   // Take the iterator now: readline emits lines as soon as stdin has them, and lines emitted before
   // an iterator exists are lost. Piped input arrives while the first turn is still being answered.
   const lines = rl[Symbol.asyncIterator]();
   const done = (async () => {
+    await showPending();
     await say({ kind: 'command', args: '' });
     if (interactive) rl.prompt();
     for await (const line of { [Symbol.asyncIterator]: () => lines }) {

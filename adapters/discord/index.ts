@@ -7,6 +7,7 @@ import { guardGateway } from './gateway-guard.js';
 import { onInteraction } from './interactions.js';
 import { onMessage } from './messages.js';
 import { discordDeliverer } from './outbox-deliverer.js';
+import { sendReplies } from './send.js';
 import { errorIds, type HandlerContext } from './turns.js';
 
 export interface DiscordOptions {
@@ -94,6 +95,13 @@ export async function startDiscord(app: App, _argv: readonly string[], opts: Dis
   return {
     name: 'discord',
     deliverer,
+    // A lost turn's replies, in the person's DM, with the nonces the first try used: Discord returns
+    // a message it already has instead of posting it again. A file's content is not kept: its words go alone.
+    resend: async (lost, key) => {
+      const dm = await client.users.createDM(lost.userId);
+      const replies = lost.receipt.replies.map((r) => (r.file ? { text: r.text, expectsText: r.expectsText } : r));
+      await sendReplies(dm, replies, lost.userId, key);
+    },
     async stop() {
       // Let turns in flight post their replies, then close the gateway connection.
       let timer: NodeJS.Timeout | undefined;

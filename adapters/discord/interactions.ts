@@ -31,7 +31,7 @@ import {
   sendReplies,
   type Sendable,
 } from './send.js';
-import { errorIds, runTurn, type HandlerContext } from './turns.js';
+import { deferral, discordTurn, errorIds, type HandlerContext } from './turns.js';
 
 const FOREIGN =
   'That button belongs to someone else\'s conversation, so nothing changed. Send `/debrief` to start or carry on with your own.';
@@ -90,27 +90,31 @@ async function onCommand(ctx: HandlerContext, i: ChatInputCommandInteraction): P
     // In a server the answer is private and the conversation moves to a DM: opening the DM and
     // posting take several calls, so acknowledge at once rather than race the 3-second deadline.
     await answer(ctx, i, 'deferReply', () => i.deferReply({ flags: MessageFlags.Ephemeral }));
-    const { result } = await runTurn(ctx, turn);
-    if (!result) {
-      await answer(ctx, i, 'editReply', () => i.editReply({ content: APOLOGY }));
-      return;
-    }
-    await continueInDm(ctx, i, result.replies);
+    await discordTurn(ctx, turn, {
+      deliver: async (result, key) => continueInDm(ctx, i, result.replies, key),
+      apologise: async () => answer(ctx, i, 'editReply', () => i.editReply({ content: APOLOGY })),
+    });
     return;
   }
 
   // In a DM the first reply is the command's own response; the rest follow as messages.
-  const { result, deferred } = await runTurn(ctx, turn, () => i.deferReply());
-  if (!result) {
-    await answer(ctx, i, 'apology', () => (deferred ? i.editReply({ content: APOLOGY }) : i.reply({ content: APOLOGY })));
-    return;
-  }
-  const first = result.replies.flatMap((r) => renderReply(r, i.user.id))[0];
-  if (first) {
-    const options = createOptions(first);
-    await answer(ctx, i, 'reply', () => (deferred ? i.editReply(options) : i.reply(options)));
-  }
-  await sendReplies(await dmChannel(i.user), result.replies, i.user.id, i.id, 1);
+  const { state, slow } = deferral(ctx, () => i.deferReply(), turn);
+  await discordTurn(ctx, turn, {
+    slow,
+    deliver: async (result, key) => {
+      const first = result.replies.flatMap((r) => renderReply(r, i.user.id))[0];
+      if (first) {
+        const options = createOptions(first);
+        await answer(ctx, i, 'reply', () => (state.deferred ? i.editReply(options) : i.reply(options)));
+      }
+      await sendReplies(await dmChannel(i.user), result.replies, i.user.id, key, 1);
+      return 'delivered';
+    },
+    apologise: async (kind) => {
+      if (kind === 'engine')
+        await answer(ctx, i, 'apology', () => (state.deferred ? i.editReply({ content: APOLOGY }) : i.reply({ content: APOLOGY })));
+    },
+  });
 }
 
 type ComponentInteraction = ButtonInteraction | StringSelectMenuInteraction;
@@ -141,23 +145,33 @@ async function onComponent(ctx: HandlerContext, i: ComponentInteraction): Promis
   }
   const values = i.isStringSelectMenu() ? i.values : [];
   const turn = choiceTurn(ctx.applicationId, i.id, i.user.id, ref, values, guildContext(i));
-  const { result, deferred } = await runTurn(ctx, turn, () => i.deferUpdate());
+  const { state, slow } = deferral(ctx, () => i.deferUpdate(), turn);
   const privately = async (content: string) =>
     answer(ctx, i, 'ephemeral', () =>
-      deferred
+      state.deferred
         ? i.followUp({ content, flags: MessageFlags.Ephemeral })
         : i.reply({ content, flags: MessageFlags.Ephemeral }),
     );
-  if (!result) return privately(APOLOGY);
-  if (result.click?.status === 'rejected') return privately(plainText(result.replies));
-
-  await showAnswered(ctx, i, result, values, deferred);
-  try {
-    await sendReplies(await dmChannel(i.user), result.replies, i.user.id, i.id);
-  } catch (err) {
-    if (discordCode(err) !== CANNOT_DM) throw err;
-    await privately(DMS_CLOSED_HELP);
-  }
+  await discordTurn(ctx, turn, {
+    slow,
+    deliver: async (result, key) => {
+      if (result.click?.status === 'rejected') {
+        await privately(plainText(result.replies));
+        return 'rejected-click';
+      }
+      await showAnswered(ctx, i, result, values, state.deferred);
+      try {
+        await sendReplies(await dmChannel(i.user), result.replies, i.user.id, key);
+      } catch (err) {
+        if (discordCode(err) !== CANNOT_DM) throw err;
+        await privately(DMS_CLOSED_HELP);
+      }
+      return 'delivered';
+    },
+    apologise: async (kind) => {
+      if (kind === 'engine') await privately(APOLOGY);
+    },
+  });
 }
 
 /** The clicked message keeps its question and shows the answer, with its buttons disabled. */
@@ -199,11 +213,12 @@ async function continueInDm(
   ctx: HandlerContext,
   i: ChatInputCommandInteraction | ComponentInteraction,
   replies: readonly Reply[],
-): Promise<void> {
+  key: string,
+): Promise<'delivered'> {
   let dm: Sendable;
   try {
     dm = await dmChannel(i.user);
-    await sendReplies(dm, replies, i.user.id, i.id);
+    await sendReplies(dm, replies, i.user.id, key);
   } catch (err) {
     const closed = discordCode(err) === CANNOT_DM;
     if (closed) ctx.log.info({ event: i.id, user: i.user.id }, 'DMs closed; explained in the server');
@@ -212,11 +227,12 @@ async function continueInDm(
     await answer(ctx, i, 'editReply', () =>
       i.editReply({ content: closed ? DMS_CLOSED_HELP : "Sorry, I couldn't reach your DMs just now. Please run `/debrief` again." }),
     );
-    return;
+    return 'delivered';
   }
   await answer(ctx, i, 'editReply', () =>
     i.editReply({ content: `I've sent you a direct message; let's carry on there: https://discord.com/channels/@me/${dm.id}` }),
   );
+  return 'delivered';
 }
 
 /**
@@ -228,16 +244,14 @@ async function continueInDm(
 async function onSharedComponent(ctx: HandlerContext, i: ComponentInteraction, ref: ButtonRef): Promise<void> {
   await answer(ctx, i, 'deferReply', () => i.deferReply({ flags: MessageFlags.Ephemeral }));
   const values = i.isStringSelectMenu() ? i.values : [];
-  const { result } = await runTurn(ctx, choiceTurn(ctx.applicationId, i.id, i.user.id, ref, values, guildContext(i)));
-  if (!result) {
-    await answer(ctx, i, 'editReply', () => i.editReply({ content: APOLOGY }));
-    return;
-  }
-  if (result.click?.status === 'rejected') {
-    await answer(ctx, i, 'editReply', () => i.editReply({ content: plainText(result.replies) }));
-    return;
-  }
-  await continueInDm(ctx, i, result.replies);
+  await discordTurn(ctx, choiceTurn(ctx.applicationId, i.id, i.user.id, ref, values, guildContext(i)), {
+    deliver: async (result, key) => {
+      if (result.click?.status !== 'rejected') return continueInDm(ctx, i, result.replies, key);
+      await answer(ctx, i, 'editReply', () => i.editReply({ content: plainText(result.replies) }));
+      return 'rejected-click';
+    },
+    apologise: async () => answer(ctx, i, 'editReply', () => i.editReply({ content: APOLOGY })),
+  });
 }
 
 /** Suggestions for the `action` option as the member types; must answer within 3 s, so no database. */

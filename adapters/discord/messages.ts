@@ -1,7 +1,7 @@
 import type { Message } from 'discord.js';
 import { messageTurn } from './parse.js';
 import { APOLOGY, CANNOT_DM, discordCode, nonceFor, sendReplies } from './send.js';
-import { errorIds, runTurn, turnIds, type HandlerContext } from './turns.js';
+import { discordTurn, turnIds, type HandlerContext } from './turns.js';
 
 /** A DM to the bot: one text turn, the replies posted back in the same DM. */
 export async function onMessage(ctx: HandlerContext, message: Message): Promise<void> {
@@ -15,17 +15,22 @@ export async function onMessage(ctx: HandlerContext, message: Message): Promise<
   });
   if (!turn || !message.channel.isSendable()) return;
   const channel = message.channel;
-  const { result } = await runTurn(ctx, turn);
-  try {
-    if (!result) {
-      await channel.send({ content: APOLOGY, nonce: nonceFor(turn.eventId, 99), enforceNonce: true });
-      return;
-    }
+  await discordTurn(ctx, turn, {
     // A redelivered message gets the same replies with the same nonces: Discord posts only those
     // that did not go out the first time.
-    await sendReplies(channel, result.replies, turn.userId, turn.eventId);
-  } catch (err) {
-    if (discordCode(err) === CANNOT_DM) ctx.log.info(turnIds(turn), 'DMs to this user are closed');
-    else ctx.log.error({ ...turnIds(turn), err: errorIds(err) }, 'could not send replies');
-  }
+    deliver: async (result, key) => {
+      try {
+        await sendReplies(channel, result.replies, turn.userId, key);
+      } catch (err) {
+        if (discordCode(err) !== CANNOT_DM) throw err;
+        ctx.log.info(turnIds(turn), 'DMs to this user are closed');
+      }
+      return 'delivered';
+    },
+    apologise: async (kind) => {
+      // After a failed post, another post to the same channel would fail the same way.
+      if (kind === 'delivery') return;
+      await channel.send({ content: APOLOGY, nonce: nonceFor(turn.eventId, 99), enforceNonce: true }).catch(() => undefined);
+    },
+  });
 }

@@ -1,7 +1,8 @@
 import type { App } from '../../src/app.js';
 import { recordMemberCommunity } from '../../src/db/member-communities.js';
-import type { InboundTurn, TurnResult } from '../../src/engine/types.js';
+import type { InboundTurn } from '../../src/engine/types.js';
 import type { Logger } from '../../src/log.js';
+import { runTurn, type TurnIo } from '../turn-runner.js';
 
 /** What the handlers share: the app, this bot's application id, a logger, and the ack deadline. */
 export interface HandlerContext {
@@ -25,44 +26,42 @@ export function errorIds(err: unknown): { type: string; code?: string; status?: 
 export const turnIds = (turn: InboundTurn) => ({ event: turn.eventId, user: turn.userId });
 
 /**
- * Runs one engine turn. If it is not done within the deadline, `defer` is called (deferReply or
- * deferUpdate) so Discord keeps the interaction alive; `deferred` tells the caller to answer with
- * editReply/followUp instead. An unexpected engine error is logged by id and comes back as no result,
- * for the caller to apologise.
+ * One turn through the shared runner. Discord answers a redelivered event (a gateway resume) with its
+ * stored replies again: the same nonces make Discord return the messages it already has.
  */
-export async function runTurn(
-  ctx: HandlerContext,
-  turn: InboundTurn,
-  defer?: () => Promise<unknown>,
-): Promise<{ result: TurnResult | undefined; deferred: boolean }> {
-  const started = performance.now();
-  let deferred = false;
-  let deferring: Promise<unknown> | undefined;
-  const timer = defer
-    ? setTimeout(() => {
-        deferred = true;
-        deferring = defer().catch((err: unknown) => ctx.log.warn({ ...turnIds(turn), err: errorIds(err) }, 'could not defer'));
-      }, ctx.deferAfterMs)
-    : undefined;
-  try {
-    const result = await ctx.app.engine.handle(turn);
-    // The server this came from (a command typed there, a click on its channel post), so the member
-    // counts in that server's digest and `admin status`. A failure here loses only that tie.
-    const communityId = turn.context?.communityId;
-    if (communityId)
-      await recordMemberCommunity(ctx.app.database.db, turn, communityId).catch((err: unknown) =>
-        ctx.log.warn({ ...turnIds(turn), err: errorIds(err) }, 'could not record the server'),
-      );
-    ctx.log.info(
-      { ...turnIds(turn), conversation: result.conversationId, duplicate: result.duplicate, deferred, ms: Math.round(performance.now() - started) },
-      'discord turn',
-    );
-    return { result, deferred };
-  } catch (err) {
-    ctx.log.error({ ...turnIds(turn), err: errorIds(err), ms: Math.round(performance.now() - started) }, 'discord turn failed');
-    return { result: undefined, deferred };
-  } finally {
-    clearTimeout(timer);
-    await deferring;
-  }
+export function discordTurn(ctx: HandlerContext, turn: InboundTurn, io: Omit<TurnIo, 'errorIds' | 'showDuplicates'>) {
+  return runTurn(ctx.app, turn, {
+    ...io,
+    errorIds,
+    showDuplicates: true,
+    deliver: async (result, key) => {
+      await recordCommunity(ctx, turn);
+      return io.deliver(result, key);
+    },
+  });
+}
+
+/**
+ * The server this came from (a command typed there, a click on its channel post), so the member
+ * counts in that server's digest and `admin status`. A failure here loses only that tie.
+ */
+async function recordCommunity(ctx: HandlerContext, turn: InboundTurn): Promise<void> {
+  const communityId = turn.context?.communityId;
+  if (!communityId) return;
+  await recordMemberCommunity(ctx.app.database.db, turn, communityId).catch((err: unknown) =>
+    ctx.log.warn({ ...turnIds(turn), err: errorIds(err) }, 'could not record the server'),
+  );
+}
+
+/** The defer hook for a slow turn, and whether it ran (the answer is then editReply/followUp). */
+export function deferral(ctx: HandlerContext, defer: () => Promise<unknown>, turn: InboundTurn) {
+  const state = { deferred: false };
+  const slow = {
+    afterMs: ctx.deferAfterMs,
+    run: () => {
+      state.deferred = true;
+      return defer().catch((err: unknown) => ctx.log.warn({ ...turnIds(turn), err: errorIds(err) }, 'could not defer'));
+    },
+  };
+  return { state, slow };
 }

@@ -7,6 +7,7 @@ import { homeView } from './home-view.js';
 import { actionTurn, commandTurn, isSharedChannel, messageTurn, PLATFORM, type ActionPayload, type EventEnvelope } from './parse.js';
 import { profileContext } from './profile.js';
 import { answeredBlocks, escapeMrkdwn } from './render.js';
+import { runTurn, type TurnOutcome } from '../turn-runner.js';
 
 type WebClient = webApi.WebClient;
 
@@ -21,7 +22,7 @@ export const DELIVERY_APOLOGY =
 /** What became of one inbound Slack event, reported after all its Web API calls (tests wait on it). */
 export interface TurnReport {
   eventId: string;
-  outcome: 'delivered' | 'rejected-click' | 'duplicate' | 'engine-failed' | 'delivery-failed';
+  outcome: TurnOutcome;
 }
 
 export interface HandlerDeps {
@@ -36,54 +37,28 @@ export interface HandlerDeps {
 interface Target {
   /** Where replies and apologies go: the person's DM with the bot. */
   channel: () => Promise<string>;
-  deliver: (result: TurnResult, client: WebClient) => Promise<'delivered' | 'rejected-click'>;
+  deliver: (result: TurnResult, key: string) => Promise<'delivered' | 'rejected-click'>;
 }
 
 /**
- * One turn after the ack: engine, then Web API calls. The engine commits before anything is posted,
- * so a failed post loses no answer. A duplicate (Slack's retry of an event we took, or the same click
- * delivered twice) posts nothing: its replies went out with the first delivery, and posting them again
- * would show every question twice.
+ * One turn after the ack, through the shared runner: engine, then Web API calls. The engine commits
+ * before anything is posted, so a failed post loses no answer. A duplicate (Slack's retry of an event
+ * we took, or the same click delivered twice) posts nothing: its replies went out with the first
+ * delivery, or are posted by the redelivery loop if the process died before posting them.
  */
-async function runTurn(deps: HandlerDeps, client: WebClient, turn: InboundTurn, target: Target): Promise<void> {
-  const started = performance.now();
-  const ids = { event: turn.eventId, workspace: turn.workspaceId, user: turn.userId };
-  const log = deps.app.logger.child({ adapter: 'slack', ...ids });
-  const ms = () => Math.round(performance.now() - started);
-  const report = (outcome: TurnReport['outcome']) => deps.observe?.({ eventId: turn.eventId, outcome });
-  const apologise = async (text: string) => {
-    try {
-      await postPlain(client, await target.channel(), text);
-    } catch (err) {
-      log.error({ err: slackErrorSummary(err) }, 'slack apology could not be posted');
-    }
-  };
-
-  let result: TurnResult;
-  try {
-    result = await deps.app.engine.handle(turn);
-  } catch (err) {
-    // The engine logged the cause (class and code only); we say sorry where the person is.
-    log.error({ err: slackErrorSummary(err), ms: ms() }, 'slack turn failed in the engine');
-    await apologise(ENGINE_APOLOGY);
-    report('engine-failed');
-    return;
-  }
-  if (result.duplicate) {
-    log.info({ ms: ms() }, 'slack duplicate delivery; replies were posted the first time');
-    report('duplicate');
-    return;
-  }
-  try {
-    const outcome = await target.deliver(result, client);
-    log.info({ conversation: result.conversationId, replies: result.replies.length, ms: ms() }, 'slack turn delivered');
-    report(outcome);
-  } catch (err) {
-    log.error({ err: slackErrorSummary(err), conversation: result.conversationId, ms: ms() }, 'slack delivery failed');
-    // A rejected click changed nothing, and its clicker may not be the DM's owner: no apology there.
-    if (result.click?.status !== 'rejected') await apologise(DELIVERY_APOLOGY);
-    report('delivery-failed');
-  }
+async function runSlackTurn(deps: HandlerDeps, client: WebClient, turn: InboundTurn, target: Target): Promise<void> {
+  const { outcome } = await runTurn(deps.app, turn, {
+    deliver: target.deliver,
+    apologise: async (kind) => {
+      try {
+        await postPlain(client, await target.channel(), kind === 'engine' ? ENGINE_APOLOGY : DELIVERY_APOLOGY);
+      } catch (err) {
+        deps.app.logger.error({ adapter: 'slack', event: turn.eventId, err: slackErrorSummary(err) }, 'slack apology could not be posted');
+      }
+    },
+    errorIds: slackErrorSummary,
+  });
+  deps.observe?.({ eventId: turn.eventId, outcome });
 }
 
 export function registerHandlers(bolt: BoltApp, deps: HandlerDeps): void {
@@ -96,10 +71,10 @@ export function registerHandlers(bolt: BoltApp, deps: HandlerDeps): void {
       turn = { ...turn, context: { ...turn.context, ...(await profileContext(deps.profileClient, turn.userId, deps.app.logger)) } };
     let dm: Promise<string> | undefined;
     const channel = () => (dm ??= openDm(client, command.user_id));
-    const work = runTurn(deps, client, turn, {
+    const work = runSlackTurn(deps, client, turn, {
       channel,
-      deliver: async (result) => {
-        await postReplies(client, await channel(), result.replies);
+      deliver: async (result, key) => {
+        await postReplies(client, await channel(), result.replies, key);
         return 'delivered';
       },
     });
@@ -112,10 +87,10 @@ export function registerHandlers(bolt: BoltApp, deps: HandlerDeps): void {
     const turn = messageTurn(body as unknown as EventEnvelope, context.botUserId);
     if (!turn) return;
     const channel = (body.event as { channel: string }).channel;
-    const work = runTurn(deps, client, turn, {
+    const work = runSlackTurn(deps, client, turn, {
       channel: async () => channel,
-      deliver: async (result) => {
-        await postReplies(client, channel, result.replies);
+      deliver: async (result, key) => {
+        await postReplies(client, channel, result.replies, key);
         return 'delivered';
       },
     });
@@ -130,7 +105,7 @@ export function registerHandlers(bolt: BoltApp, deps: HandlerDeps): void {
     // "Yes, check in weekly" at the end of a debrief: the check-ins go by the profile's time zone.
     if (deps.app.needsProfile(turn.input))
       turn = { ...turn, context: await profileContext(deps.profileClient, turn.userId, deps.app.logger) };
-    const work = runTurn(deps, client, turn, clickTarget(body, turn, client, respond));
+    const work = runSlackTurn(deps, client, turn, clickTarget(body, turn, client, respond));
     deps.track(work);
     await work;
   });
@@ -182,7 +157,7 @@ function clickTarget(body: BlockAction, turn: InboundTurn, client: WebClient, re
   const channel = () => (dm ??= channelId?.startsWith('D') ? Promise.resolve(channelId) : openDm(client, turn.userId));
   return {
     channel,
-    deliver: async (result) => {
+    deliver: async (result, key) => {
       if (result.click?.status === 'rejected') {
         // An old button, or one of someone else's: explain to the clicker alone; change nothing.
         for (const reply of result.replies) await tell(escapeMrkdwn(reply.text));
@@ -199,7 +174,7 @@ function clickTarget(body: BlockAction, turn: InboundTurn, client: WebClient, re
           blocks: answeredBlocks((body.message.blocks ?? []) as types.KnownBlock[], shown.filter(Boolean)),
         });
       }
-      await postReplies(client, await channel(), result.replies);
+      await postReplies(client, await channel(), result.replies, key);
       // A courtesy only: the replies are in the DM already, so a lost note is no reason to apologise.
       if (shared) await tell(DM_NOTE).catch(() => undefined);
       return 'delivered';

@@ -5,7 +5,7 @@ import { StartupError } from '../../src/startup-error.js';
 import type { Deliverer } from '../../src/app.js';
 import type { RunningAdapter } from '../types.js';
 import { boltLogger } from './bolt-logger.js';
-import { slackErrorSummary } from './deliver.js';
+import { resendReplies, slackErrorSummary } from './deliver.js';
 import { registerHandlers, type TurnReport } from './handlers.js';
 import { slackDeliverer } from './outbox-deliverer.js';
 import { edgeMetrics } from '../edge-metrics.js';
@@ -109,6 +109,8 @@ export async function startSlack(app: App, _argv: readonly string[], opts: Slack
     mode,
     port,
     deliverer: slackDeliverer(direct, app.logger),
+    // No retries here: the redelivery loop tries again at its next round.
+    resend: (lost, key) => resendReplies(direct, lost.userId, lost.receipt.replies, key),
     stop: async () => {
       await bolt.stop();
       let timer: NodeJS.Timeout | undefined;

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Actor, ConversationState, InboundTurn, RecordedAnswer, StoredReceipt } from '../engine/types.js';
+import type { Undelivered } from './deliveries.js';
 import { claimInboundEvent, inboundExists } from './inbound-events.js';
 import type { ConversationRow, Database } from './types.js';
 
@@ -10,6 +11,8 @@ export interface MemberAndConversation {
   conversation: ConversationState | null;
   /** The open conversation's row version, which the turn's write is conditional on. */
   version: number;
+  /** An earlier turn of theirs whose replies never reached them (the process died before posting). */
+  lost?: Undelivered;
 }
 
 /**
@@ -22,6 +25,7 @@ export async function loadMember(
   actor: Actor,
   newId: string,
   timeZone?: string,
+  lostAfterMs?: number,
 ): Promise<MemberAndConversation> {
   for (let attempt = 0; attempt < 2; attempt++) {
     const row = await trx
@@ -29,6 +33,16 @@ export async function loadMember(
       .leftJoin('conversations as c', (j) => j.onRef('c.member_id', '=', 'm.id').on('c.status', 'in', ['active', 'paused']))
       .select(['m.id as member_id', 'm.time_zone as member_time_zone'])
       .select(['c.id', 'c.flow', 'c.status', 'c.step', 'c.state', 'c.seq', 'c.version', 'c.created_at', 'c.updated_at'])
+      // The oldest receipt of this member whose replies were never marked delivered, once it is older
+      // than a delivery takes: the person has not seen that question (an index probe, nearly always empty).
+      .$if(lostAfterMs !== undefined, (q) =>
+        q.select(
+          sql<{ event_id: string; result: StoredReceipt } | null>`(select jsonb_build_object('event_id', e.event_id, 'result', e.result)
+            from inbound_events e where e.member_id = m.id and e.delivered_at is null
+              and e.created_at < now() - make_interval(secs => ${(lostAfterMs ?? 0) / 1000})
+            order by e.created_at limit 1)`.as('lost'),
+        ),
+      )
       .where('m.platform', '=', actor.platform)
       .where('m.workspace_id', '=', actor.workspaceId)
       .where('m.user_id', '=', actor.userId)
@@ -40,7 +54,8 @@ export async function loadMember(
       const conversation = row.id
         ? toState({ ...(row as unknown as ConversationRow), id: row.id, member_id: row.member_id, ended_at: null })
         : null;
-      return { memberId: row.member_id, conversation, version: row.version ?? 0 };
+      const lost = 'lost' in row && row.lost ? { platform: actor.platform, workspaceId: actor.workspaceId, userId: actor.userId, eventId: row.lost.event_id, receipt: row.lost.result } : undefined;
+      return { memberId: row.member_id, conversation, version: row.version ?? 0, ...(lost ? { lost } : {}) };
     }
     // First turn of this person. Two first turns at once: one inserts, the other finds it next loop.
     await trx

@@ -9,6 +9,7 @@ import {
   type MemberAndConversation,
   type TurnWrites,
 } from './conversations.js';
+import { takeOverLost, type Undelivered } from './deliveries.js';
 import { claimInboundEvent, inboundExists, storedResult } from './inbound-events.js';
 import type { Database } from './types.js';
 
@@ -35,6 +36,16 @@ export interface TurnStore {
   record(turn: InboundTurn, memberId: string | null, receipt: StoredReceipt): Promise<boolean>;
   receipt(turn: Pick<InboundTurn, 'platform' | 'workspaceId' | 'eventId'>): Promise<StoredReceipt | undefined>;
   exists(turn: InboundTurn): Promise<boolean>;
+  /** See takeOverLost: this turn shows the person replies of theirs that were lost, instead of running. */
+  takeOverLost(turn: InboundTurn, memberId: string, lost: Undelivered): Promise<'mine' | 'elsewhere' | 'duplicate'>;
+}
+
+export interface TurnStoreOptions {
+  /** For platforms whose adapters mark replies delivered: how old an undelivered receipt must be to
+   *  count as lost (its post would have finished by then). Undefined: the platform is not tracked. */
+  lostAfterMs?: (platform: string) => number | undefined;
+  /** How long a replica that takes over a lost receipt has to deliver it. */
+  leaseMs?: number;
 }
 
 /** Rolls the transaction back; the outcome travels with it. */
@@ -44,9 +55,9 @@ class Rollback extends Error {
   }
 }
 
-export function turnStore(db: Kysely<Database>): TurnStore {
+export function turnStore(db: Kysely<Database>, opts: TurnStoreOptions = {}): TurnStore {
   return {
-    load: (turn, newMemberId) => loadMember(db, turn, newMemberId, turn.context?.timeZone),
+    load: (turn, newMemberId) => loadMember(db, turn, newMemberId, turn.context?.timeZone, opts.lostAfterMs?.(turn.platform)),
     async commit(c) {
       if (!c.alongside && fitsOneStatement(c)) return writeTurnAtomic(db, c);
       try {
@@ -78,5 +89,6 @@ export function turnStore(db: Kysely<Database>): TurnStore {
     record: (turn, memberId, receipt) => claimInboundEvent(db, turn, memberId, receipt),
     receipt: (turn) => storedResult(db, turn),
     exists: (turn) => inboundExists(db, turn),
+    takeOverLost: (turn, memberId, lost) => takeOverLost(db, turn, memberId, lost, opts.leaseMs ?? 120_000),
   };
 }

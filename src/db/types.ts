@@ -58,6 +58,9 @@ export interface InboundEventsTable {
   /** The turn's result as first computed, so a redelivery gets the same replies. */
   result: JSONColumnType<StoredReceipt>;
   created_at: CreatedAt;
+  /** Set once the replies were posted (or the attempt ended); null while they may still be lost. */
+  delivered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  delivery_lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface DebriefsTable {

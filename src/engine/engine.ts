@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { ConcurrentTurn } from '../db/conversations.js';
+import type { Undelivered } from '../db/deliveries.js';
 import { turnStore, type TurnStore } from '../db/turn-store.js';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
@@ -39,6 +40,12 @@ export interface EngineOptions {
   idleExpiryMs: number;
   logger: Logger;
   clock?: () => Date;
+  /**
+   * Replies that can be lost: on platforms `tracked` (their adapters mark each turn's replies
+   * delivered after posting), a receipt still unmarked `lostAfterMs` after its commit means the
+   * process died before posting. The person's next turn then shows those replies instead of running.
+   */
+  deliveries?: { tracked: (platform: string) => boolean; lostAfterMs: number; leaseMs: number };
   /** Called after each handled turn with its duration, for metrics. */
   onTurn?: (info: { platform: string; outcome: 'ok' | 'duplicate' | 'error'; seconds: number }) => void;
 }
@@ -65,7 +72,11 @@ interface Deps {
 }
 
 export function createEngine(opts: EngineOptions): Engine {
-  const store = turnStore(opts.db);
+  const delivery = opts.deliveries;
+  const store = turnStore(opts.db, {
+    lostAfterMs: (platform) => (delivery?.tracked(platform) ? delivery.lostAfterMs : undefined),
+    ...(delivery ? { leaseMs: delivery.leaseMs } : {}),
+  });
   const deps: Deps = {
     opts,
     store,
@@ -164,7 +175,8 @@ async function runCommand(d: Deps, turn: InboundTurn, external: ExternalCommand,
 
 /** A step of the dialogue: read, decide (the pure machine), write conditionally on what was read. */
 async function runDialogue(d: Deps, turn: InboundTurn, now: Date): Promise<TurnResult> {
-  const { memberId, conversation: current, version } = await d.store.load(turn, randomUUID());
+  const { memberId, conversation: current, version, lost } = await d.store.load(turn, randomUUID());
+  if (lost) return showLost(d, turn, memberId, lost);
   const loaded = await loadForStart(d, memberId, now, turn, current?.startWanted?.flow);
   const { opts } = d;
   const machine = { flows: opts.flows, defaultFlow: opts.defaultFlow, now, resumePromptAfterMs: opts.resumePromptAfterMs, idleExpiryMs: opts.idleExpiryMs, loaded };
@@ -189,6 +201,19 @@ async function runDialogue(d: Deps, turn: InboundTurn, now: Date): Promise<TurnR
   if (written === 'duplicate') throw new Duplicate();
   if (written === 'race') throw new ConcurrentTurn();
   return result;
+}
+
+/**
+ * The person's earlier replies never reached them (the bot died between the commit and the post):
+ * this turn shows those, and is not applied, since it answers nothing they saw. When another replica
+ * is delivering them already, this turn shows nothing.
+ */
+async function showLost(d: Deps, turn: InboundTurn, memberId: string, lost: Undelivered): Promise<TurnResult> {
+  const taken = await d.store.takeOverLost(turn, memberId, lost);
+  if (taken === 'duplicate') throw new Duplicate();
+  d.opts.logger.info({ platform: turn.platform, user: turn.userId, event: turn.eventId, lost: lost.eventId, taken }, 'undelivered replies shown first');
+  if (taken === 'elsewhere') return { replies: [], duplicate: false, conversationId: lost.receipt.conversationId };
+  return { ...lost.receipt, duplicate: false, deliveryKey: lost.receipt.deliveryKey ?? lost.eventId };
 }
 
 /**
@@ -245,6 +270,7 @@ function receiptOf(r: TurnResult): StoredReceipt {
     replies: r.replies.map(withoutFileContent),
     conversationId: r.conversationId,
     ...(r.click ? { click: r.click } : {}),
+    ...(r.deliveryKey ? { deliveryKey: r.deliveryKey } : {}),
   };
 }
 

@@ -72,6 +72,9 @@ export interface TurnResult {
   /** For clicks: accepted (with the labels chosen, so the adapter can show the answer in place of
    *  the buttons) or rejected (an old or someone else's button; the replies explain, nothing changed). */
   click?: { status: 'accepted'; labels: string[] } | { status: 'rejected' };
+  /** Set when these are an earlier event's replies that never reached the person (the bot died
+   *  before posting them): that event's id, under which the posts are deduplicated and marked. */
+  deliveryKey?: string;
 }
 
 /** What a turn's receipt keeps: its replies as first given (a file without its content), so that a

@@ -281,7 +281,7 @@ describe('what the bot ignores and how it fails', () => {
     failing = true;
     try {
       const { message } = await person(flo).say('Umbrella Corp', /couldn't save that just now/);
-      const line = h.logs.find((l) => l.msg === 'discord turn failed' && l.event === message.id);
+      const line = h.logs.find((l) => l.msg === 'turn failed in the engine' && l.event === message.id);
       expect(line).toMatchObject({ user: flo.id, err: { code: '57P01' } });
       expect(h.logText()).not.toContain('Umbrella');
     } finally {

@@ -203,7 +203,7 @@ describe('Slack: a whole debrief from /debrief to the summary', () => {
 
   it('kept answers, tokens and secrets out of the logs', () => {
     const logs = h.logs.join('');
-    expect(logs).toContain('slack turn delivered');
+    expect(logs).toContain('turn delivered');
     for (const secret of ['Acme', 'Designer', 'migration project', 'salary', BOT_TOKEN, SIGNING_SECRET])
       expect(logs).not.toContain(secret);
   });

@@ -19,7 +19,7 @@ describe('Slack: delivering replies', () => {
     const content = JSON.stringify({ debriefs: [{ company: 'Acme' }] });
     await postReplies(client, 'D0PERSON01', [
       { text: 'Here is everything I keep about you.', expectsText: false, file: { name: 'debrief-export.json', mimeType: 'application/json', base64: Buffer.from(content).toString('base64') } },
-    ]);
+    ], 'Ev-file');
     expect(fake.calls.map((c) => c.method)).toEqual(['files.getUploadURLExternal', 'upload', 'files.completeUploadExternal']);
     expect(fake.calls[0]!.params).toMatchObject({ filename: 'debrief-export.json', length: String(Buffer.byteLength(content)) });
     expect(fake.calls[2]!.params).toMatchObject({ channel_id: 'D0PERSON01', initial_comment: 'Here is everything I keep about you.' });
@@ -30,7 +30,7 @@ describe('Slack: delivering replies', () => {
     await postReplies(client, 'D0PERSON02', [
       { text: long, expectsText: false },
       { text: 'second', expectsText: false },
-    ]);
+    ], 'Ev-long');
     const [first, second] = fake.messages('D0PERSON02');
     const sections = first!.blocks.filter((b) => b.type === 'section') as { text: { text: string } }[];
     expect(sections.length).toBeGreaterThan(1);

@@ -74,7 +74,7 @@ describe('Slack: Web API rate limits and outages', () => {
     expect(sent.status).toBe(200);
     expect(await h.settled(sent.eventId)).toMatchObject({ outcome: 'engine-failed' });
     expect(texts().at(-1)).toBe(escapeMrkdwn(ENGINE_APOLOGY));
-    const failure = h.logs.find((l) => l.includes('slack turn failed in the engine'));
+    const failure = h.logs.find((l) => l.includes('turn failed in the engine'));
     expect(failure).toContain(sent.eventId);
     expect(h.logs.join('')).not.toContain('Final round');
 
