@@ -46,7 +46,9 @@ export type Failure =
   | { kind: 'http'; status: number }
   | { kind: 'slack-error'; error: string }
   /** Slack carries the call out, but the answer never arrives (the connection drops). */
-  | { kind: 'lost-response' };
+  | { kind: 'lost-response' }
+  /** The request is held open, never answered and never carried out (the caller dies waiting). */
+  | { kind: 'hold' };
 
 export interface FakeSlack {
   /** e.g. http://127.0.0.1:PORT */
@@ -224,6 +226,10 @@ export async function startFakeSlack(
         planned.times -= 1;
         f = planned.failure;
       } else f = rule!.failure;
+      if (f.kind === 'hold') {
+        record(method, params, 0, false);
+        return;
+      }
       if (f.kind === 'lost-response') {
         const answer = answerMethod(method, params);
         record(method, params, 0, answer.ok === true);
