@@ -112,7 +112,7 @@ export class FakeDiscord {
   private readonly blocked = new Set<string>();
   private readonly sessions = new Map<string, Session>();
   private rateLimits: { method: string; path: RegExp; times: number; retryAfter: number }[] = [];
-  private failures: { method: string; path: RegExp; times: number; status: number; code?: number; message: string; drop?: boolean }[] = [];
+  private failures: { method: string; path: RegExp; times: number; status: number; code?: number; message: string; drop?: boolean; hold?: boolean }[] = [];
   /** Guild text channels: id -> guild id and name. Their messages are in `messages` as DMs' are. */
   private readonly textChannels = new Map<string, { guildId: string; name: string }>();
   private readonly deniedChannels = new Map<string, { status: number; code: number; message: string }>();
@@ -196,10 +196,11 @@ export class FakeDiscord {
   /**
    * The next `times` requests matching fail: with an HTTP status (a 5xx has no JSON body, as Discord's
    * edge answers), or `drop`, which carries the request out (a message is stored) and then closes the
-   * connection without an answer, as when Discord posted but the response was lost.
+   * connection without an answer, as when Discord posted but the response was lost; or `hold`, which
+   * neither carries it out nor answers (the bot dies waiting).
    */
-  failNext(method: string, path: RegExp, opts: { status?: number; code?: number; message?: string; drop?: boolean; times?: number } = {}): void {
-    this.failures.push({ method, path, times: opts.times ?? 1, status: opts.status ?? 500, message: opts.message ?? 'Internal Server Error', ...(opts.code !== undefined ? { code: opts.code } : {}), ...(opts.drop ? { drop: true } : {}) });
+  failNext(method: string, path: RegExp, opts: { status?: number; code?: number; message?: string; drop?: boolean; hold?: boolean; times?: number } = {}): void {
+    this.failures.push({ method, path, times: opts.times ?? 1, status: opts.status ?? 500, message: opts.message ?? 'Internal Server Error', ...(opts.code !== undefined ? { code: opts.code } : {}), ...(opts.drop ? { drop: true } : {}), ...(opts.hold ? { hold: true } : {}) });
   }
 
   /** A text channel in a server the bot can post in (until `denyChannel`). */
@@ -494,6 +495,10 @@ export class FakeDiscord {
     let dropped = false;
     if (failure) {
       failure.times--;
+      if (failure.hold) {
+        call.status = 0;
+        return;
+      }
       if (failure.drop) dropped = true;
       else if (failure.code !== undefined) return reply(failure.status, { message: failure.message, code: failure.code });
       else {

@@ -1,0 +1,146 @@
+import { createServer } from 'node:net';
+import { afterEach, expect, it } from 'vitest';
+import { FakeDiscord, type FakeUser as DiscordUser } from '../helpers/fake-discord.js';
+import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
+import { botStore, spawnBot, type Bot } from '../helpers/spawn-bot.js';
+import { SlackDriver } from '../helpers/slack-requests.js';
+import { until } from '../helpers/chaos-script.js';
+
+/**
+ * The bot is killed (SIGKILL) after a turn has committed and while its reply is on its way: the fake
+ * platform holds the post open, so it never lands. After a restart the reply must be posted exactly
+ * once, and the person's next message must be stored as the answer to the question it shows.
+ */
+
+const SECRET = 'chaos-signing-secret-0123456789abcdef';
+const BOT_TOKEN = 'xoxb-1111-2222-chaos';
+const TEAM = 'T0CHAOS001';
+const APPLICATION_ID = '1100000000000000001';
+/** Short, so the test does not wait a minute for a lost reply to count as lost. */
+const LOST_AFTER = '2';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
+});
+
+function launch(env: Record<string, string>): Bot {
+  const bot = spawnBot({ LOG_LEVEL: 'info', REPLY_LOST_AFTER_SECONDS: LOST_AFTER, ...env });
+  bot.proc.stdin.on('error', () => {});
+  cleanups.push(async () => {
+    if (bot.proc.exitCode === null && bot.proc.signalCode === null) bot.proc.kill('SIGKILL');
+    await bot.exited;
+  });
+  return bot;
+}
+
+async function kill(bot: Bot): Promise<void> {
+  bot.proc.kill('SIGKILL');
+  expect((await bot.exited).signal).toBe('SIGKILL');
+}
+
+async function stop(bot: Bot): Promise<void> {
+  bot.proc.kill('SIGTERM');
+  await bot.exited;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** What the database holds for the person once no bot runs: their answers and where they stand. */
+async function stored(store: Awaited<ReturnType<typeof botStore>>) {
+  const handle = await store.open();
+  try {
+    const answers = await handle.db.selectFrom('answers').select(['step', 'value']).orderBy('id').execute();
+    const open = await handle.db.selectFrom('conversations').select(['step']).where('status', '=', 'active').execute();
+    return { answers, step: open[0]?.step };
+  } finally {
+    await handle.close();
+  }
+}
+
+it('Slack over HTTP: a reply held when the bot died is posted once after restart, and the next answer lands on it', async () => {
+  const store = await botStore();
+  cleanups.push(() => store.dispose());
+  const fake: FakeSlack = await startFakeSlack({ teamId: TEAM });
+  cleanups.push(() => fake.close());
+  const port = await freePort();
+  const env = { ...store.env, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, PORT: String(port) };
+  const driver = new SlackDriver({ eventsUrl: `http://127.0.0.1:${port}/slack/events`, secret: SECRET, fake, teamId: TEAM });
+  const user = 'U0CHAOS0001';
+  const dm = fake.dmOf(user);
+  const texts = () => fake.messages(dm).map((m) => m.text);
+  const count = (re: RegExp) => texts().filter((t) => re.test(t)).length;
+
+  const first = launch(env);
+  await first.waitFor(/slack adapter started/, { ms: 300_000 });
+  await driver.dm(user, 'hello');
+  await until('the first question', () => count(/Which company/) === 1);
+
+  const release = fake.failWhere('chat.postMessage', (p) => /role at Acme/.test(String(p.text ?? '')), { kind: 'hold' });
+  await driver.dm(user, 'Acme');
+  await until('the reply to be held', () => fake.calls.some((c) => c.method === 'chat.postMessage' && c.status === 0 && /role at Acme/.test(String(c.params.text))));
+  await kill(first);
+  release();
+  expect(count(/role at Acme/)).toBe(0);
+
+  const second = launch(env);
+  await second.waitFor(/slack adapter started/, { ms: 300_000 });
+  await until('the lost reply to be posted', () => count(/role at Acme/) === 1, 120_000);
+  await driver.dm(user, 'Platform engineer');
+  await until('the next question', () => count(/Which stage/) === 1, 30_000);
+  // A few more sweeps: nothing is posted twice.
+  await new Promise((r) => setTimeout(r, 3_000));
+  expect(count(/role at Acme/)).toBe(1);
+  await stop(second);
+
+  const { answers, step } = await stored(store);
+  expect(answers).toEqual([
+    { step: 'company', value: 'Acme' },
+    { step: 'role', value: 'Platform engineer' },
+  ]);
+  expect(step).toBe('stage');
+});
+
+it('Discord: a reply held when the bot died is posted once after restart, and the next answer lands on it', async () => {
+  const store = await botStore();
+  cleanups.push(() => store.dispose());
+  const token = `MTEw.chaos.${Math.random().toString(36).slice(2)}`;
+  const fake = await FakeDiscord.start({ token, applicationId: APPLICATION_ID });
+  cleanups.push(() => fake.close());
+  const env = { ...store.env, DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_URL: fake.apiUrl };
+  const person: DiscordUser = { id: '300000000000000042', username: 'ana' };
+  const count = (re: RegExp) => fake.botMessages(person.id).filter((m: { content?: string }) => re.test(m.content ?? '')).length;
+
+  const first = launch(env);
+  await first.waitFor(/discord connected/, { ms: 300_000 });
+  fake.sendDm(person, 'hello');
+  await until('the first question', () => count(/Which company/) === 1);
+
+  fake.failNext('POST', /^\/channels\/\d+\/messages$/, { hold: true });
+  fake.sendDm(person, 'Acme');
+  await until('the reply to be held', () => fake.calls.some((c) => c.method === 'POST' && c.status === 0 && /role at Acme/.test(String(c.body?.content ?? ''))));
+  await kill(first);
+  expect(count(/role at Acme/)).toBe(0);
+
+  const second = launch(env);
+  await second.waitFor(/discord connected/, { ms: 300_000 });
+  await until('the lost reply to be posted', () => count(/role at Acme/) === 1, 120_000);
+  fake.sendDm(person, 'Platform engineer');
+  await until('the next question', () => count(/Which stage/) === 1, 30_000);
+  await new Promise((r) => setTimeout(r, 3_000));
+  expect(count(/role at Acme/)).toBe(1);
+  await stop(second);
+
+  const { answers, step } = await stored(store);
+  expect(answers).toEqual([
+    { step: 'company', value: 'Acme' },
+    { step: 'role', value: 'Platform engineer' },
+  ]);
+  expect(step).toBe('stage');
+});
