@@ -184,6 +184,7 @@ export const yesNoOptions: readonly Option[] = [
       'correct', 'true', 'totally', 'for sure', 'aye', 'mhm', 'uh huh', 'yes i did', 'i did yes', 'go on', 'go for it',
       'why not', 'sounds good', 'that would help', 'would help', 'please', 'i think so', 'think so', 'yeah i did',
       'affirmative', 'right', 'yeah why not', 'i guess so', 'guess so', 'probably', 'did yes', 'sure thing',
+      'no problem', 'sure no problem', 'no worries', 'yes of course',
     ],
   },
   {

@@ -50,7 +50,7 @@ const AROUND_A_PICK = new Set([
 export const withoutNoise = (tokens: readonly string[]) => tokens.filter((t) => !NOISE.has(t));
 
 const NUMBER_WORDS: Record<string, number> = {
-  one: 1, first: 1, won: 1, two: 2, second: 2, too: 2, three: 3, third: 3, four: 4, fourth: 4, forth: 4,
+  one: 1, first: 1, two: 2, second: 2, three: 3, third: 3, four: 4, fourth: 4, forth: 4,
   five: 5, fifth: 5, six: 6, sixth: 6, seven: 7, seventh: 7, eight: 8, eighth: 8, nine: 9, ninth: 9,
 };
 
