@@ -5,6 +5,7 @@ import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { botStore, spawnBot, type Bot } from '../helpers/spawn-bot.js';
 import { SlackDriver } from '../helpers/slack-requests.js';
 import { until } from '../helpers/chaos-script.js';
+import { buttonId } from '../helpers/discord-harness.js';
 
 /**
  * The bot is killed (SIGKILL) after a turn has committed and while its reply is on its way: the fake
@@ -79,8 +80,8 @@ it('Slack over HTTP: a reply held when the bot died is posted once after restart
 
   const first = launch(env);
   await first.waitFor(/slack adapter started/, { ms: 300_000 });
-  await driver.dm(user, 'hello');
-  await until('the first question', () => count(/Which company/) === 1);
+  await driver.command(user, '', dm);
+  await until('the first question', () => count(/Which company/) === 1, 60_000);
 
   const release = fake.failWhere('chat.postMessage', (p) => /role at Acme/.test(String(p.text ?? '')), { kind: 'hold' });
   await driver.dm(user, 'Acme');
@@ -120,7 +121,10 @@ it('Discord: a reply held when the bot died is posted once after restart, and th
   const first = launch(env);
   await first.waitFor(/discord connected/, { ms: 300_000 });
   fake.sendDm(person, 'hello');
-  await until('the first question', () => count(/Which company/) === 1);
+  await until('the greeting', () => count(/Hi, I'm Debrief/) === 1, 60_000);
+  const greeting = fake.botMessages(person.id).find((m: { content?: string }) => /Hi, I'm Debrief/.test(m.content ?? ''));
+  fake.click(person, greeting, buttonId(greeting, 'Debrief an interview'));
+  await until('the first question', () => count(/Which company/) === 1, 60_000);
 
   fake.failNext('POST', /^\/channels\/\d+\/messages$/, { hold: true });
   fake.sendDm(person, 'Acme');
