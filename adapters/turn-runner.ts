@@ -1,5 +1,5 @@
 import type { App } from '../src/app.js';
-import type { InboundTurn, TurnResult } from '../src/engine/types.js';
+import type { InboundTurn, TurnResult } from '../src/app.js';
 
 /** What became of one inbound turn, after the engine and the platform calls. */
 export type TurnOutcome = 'delivered' | 'rejected-click' | 'duplicate' | 'engine-failed' | 'delivery-failed';

@@ -15,6 +15,9 @@ import { createReplyLedger, type ReplyLedger } from './delivery/ledger.js';
 export type { Actor, Card, Choice, InboundTurn, Reply, TurnInput, TurnResult } from './engine/types.js';
 export type { Deliverer, DeliveryResult, OutboundMessage } from './db/outbox.js';
 export type { Resend } from './delivery/redelivery.js';
+export { recordMemberCommunity } from './db/member-communities.js';
+export { memberHome, type MemberHome } from './home/member-home.js';
+export { memberFilesDir } from './member-data/member-files.js';
 export { OPEN_PROMPT, choiceIds, choiceRole, commandWords, isCommandPrompt, isOpenPrompt } from './engine/ids.js';
 
 /** Everything an adapter needs, built from one validated Config: the composition root. */

@@ -8,7 +8,7 @@ import {
   type StringSelectMenuInteraction,
   type User,
 } from 'discord.js';
-import type { Reply, TurnResult } from '../../src/engine/types.js';
+import type { Reply, TurnResult } from '../../src/app.js';
 import { suggestActions } from './commands.js';
 import {
   ACTION_OPTION,

@@ -1,4 +1,4 @@
-import type { Actor, InboundTurn, TurnInput } from '../../src/engine/types.js';
+import type { Actor, InboundTurn, TurnInput } from '../../src/app.js';
 
 /** What a server vouches for about whoever typed a command or clicked a button there. */
 export type TurnContext = NonNullable<InboundTurn['context']>;

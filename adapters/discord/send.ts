@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, type MessageCreateOptions } from 'discord.js';
-import type { Reply } from '../../src/engine/types.js';
+import type { Reply } from '../../src/app.js';
 import { renderReply, type RenderedMessage } from './render.js';
 
 /** Discord's "Cannot send messages to this user": the person's privacy settings block our DMs. */

@@ -1,6 +1,6 @@
 import type { App } from '../../src/app.js';
-import { recordMemberCommunity } from '../../src/db/member-communities.js';
-import type { InboundTurn } from '../../src/engine/types.js';
+import { recordMemberCommunity } from '../../src/app.js';
+import type { InboundTurn } from '../../src/app.js';
 import type { Logger } from '../../src/log.js';
 import { runTurn, type TurnIo } from '../turn-runner.js';
 

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { Reply } from '../../src/engine/types.js';
+import type { Reply } from '../../src/app.js';
 import { escapeMrkdwn, renderReply } from './render.js';
 
 type WebClient = webApi.WebClient;

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { OPEN_PROMPT, choiceIds } from '../../src/app.js';
-import type { MemberHome } from '../../src/home/member-home.js';
+import type { MemberHome } from '../../src/app.js';
 import { CHOICE_ACTION_PREFIX, encodeValue } from './action-ids.js';
 import { escapeMrkdwn } from './render.js';
 

@@ -1,4 +1,4 @@
-import type { InboundTurn } from '../../src/engine/types.js';
+import type { InboundTurn } from '../../src/app.js';
 import { CHOICE_ACTION_PREFIX, DONE_ACTION, TAGS_ACTION, decodeValue } from './action-ids.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { InboundTurn } from '../../src/engine/types.js';
+import type { InboundTurn } from '../../src/app.js';
 import type { Logger } from '../../src/log.js';
 import { slackErrorSummary } from './deliver.js';
 
