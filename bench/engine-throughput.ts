@@ -12,11 +12,11 @@ import { fmt, latencies, pool, report, rssSampler, silent } from './lib.js';
  * transaction inserting one answer row and updating one conversation row).
  */
 
-/** A rejected-path debrief, typed as a person would (numbers for choices). 18 turns. */
+/** The usual rejected-path debrief, typed as a person would (numbers for choices). 12 turns. */
 export const SCRIPT: TurnInput[] = [
   { kind: 'command', args: '' },
-  ...['Acme', 'Product designer', '3', 'yesterday', '1', '3', '1, 5', 'My portfolio walkthrough', '2, 3', 'Be more concise',
-    '3', 'yes', '2', 'no', 'Sam, the hiring manager', 'Practise salary answers', 'next friday'].map(
+  ...['Acme, Product designer', '3', 'yesterday', '1', '3', '1, 5 My portfolio walkthrough', '2, 3 Be more concise',
+    '3', '2', 'Sam, the hiring manager', 'Practise salary answers by next friday'].map(
     (text): TurnInput => ({ kind: 'text', text }),
   ),
 ];

@@ -40,7 +40,7 @@ export async function startConsole(app: App, argv: readonly string[]): Promise<R
 
   const show = async (replies: readonly Reply[]) => {
     for (const reply of replies) {
-      process.stdout.write(`${renderReply(reply, color)}\n\n`);
+      process.stdout.write(`${renderReply(reply, color, process.stdout.columns || 80)}\n\n`);
       if (reply.file?.base64) process.stdout.write(`Saved to ${await saveFile(app.config.dataDir, actor, reply.file)}\n\n`);
     }
   };

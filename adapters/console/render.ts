@@ -10,8 +10,29 @@ function markup(text: string, color: boolean): string {
     .replace(/`([^`\n]+)`/g, '$1');
 }
 
-/** Renders replies as plain lines: choices numbered, commands named, cards as label/value rows. */
-export function renderReply(reply: Reply, color: boolean): string {
+/**
+ * Breaks a line at spaces so no word is cut by the terminal's own wrapping; a single word longer than
+ * the width (a long link) is left whole rather than broken.
+ */
+export function wrap(line: string, width: number): string[] {
+  if (line.length <= width) return [line];
+  const out: string[] = [];
+  let current = '';
+  for (const word of line.split(/ +/)) {
+    if (current !== '' && current.length + 1 + word.length > width) {
+      out.push(current);
+      current = word;
+    } else current = current === '' ? word : `${current} ${word}`;
+  }
+  out.push(current);
+  return out;
+}
+
+/**
+ * Renders replies as plain lines: choices numbered, commands named, cards as label/value rows. `width`
+ * is the terminal's (process.stdout.columns); a note to copy is wrapped to it.
+ */
+export function renderReply(reply: Reply, color: boolean, width = 80): string {
   const lines: string[] = [markup(reply.text, color)];
   if (reply.card) {
     const width = Math.max(...reply.card.fields.map((f) => f.label.length));
@@ -22,7 +43,7 @@ export function renderReply(reply: Reply, color: boolean): string {
   // A command's buttons (forget's confirmation, turning on check-ins) are commands to type here.
   if (isCommandPrompt(reply.promptRef)) {
     for (const c of choices) lines.push(`  • ${c.label}: type /debrief ${commandWords(c.id)}`);
-    return withCopyable(lines, reply);
+    return withCopyable(lines, reply, width);
   }
   const answers = choices.filter((c) => choiceRole(c.id).role === 'answer');
   // A 1-5 scale reads better on one line than as five numbered rows of its own numbers.
@@ -34,14 +55,18 @@ export function renderReply(reply: Reply, color: boolean): string {
     return r.role === 'control' && r.word !== 'retry' ? [r.word] : [];
   });
   if (words.length > 0) lines.push(markup(`_(or type ${words.join(' / ')})_`, color));
-  return withCopyable(lines, reply);
+  return withCopyable(lines, reply, width);
 }
 
-function withCopyable(lines: string[], reply: Reply): string {
+/**
+ * A note to copy is printed as its own plain lines between blank ones: no gutter or indent that a
+ * mouse selection would pick up, and wrapped at word boundaries, since the terminal would otherwise
+ * break words in the middle.
+ */
+function withCopyable(lines: string[], reply: Reply, width: number): string {
   if (reply.copyable) {
-    lines.push('  ┌────');
-    for (const l of reply.copyable.split('\n')) lines.push(`  │ ${l}`);
-    lines.push('  └────');
+    lines.push('');
+    for (const l of reply.copyable.split('\n')) lines.push(...wrap(l, Math.max(20, width)));
   }
   return lines.join('\n');
 }

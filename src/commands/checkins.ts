@@ -14,6 +14,10 @@ const COMMON_ZONES = ['Europe/London', 'Europe/Berlin', 'America/New_York', 'Ame
 
 const say = (text: string): Reply[] => [{ text, expectsText: false }];
 
+export const TERMINAL_NOTE =
+  "Check-ins come on Slack or Discord: the terminal only answers when you type, so it can't message you " +
+  'later. Your next steps are saved here, and `/debrief history` shows them.';
+
 function canonicalZone(zone: string): string | undefined {
   if (!checkTimeZone(zone).ok) return undefined;
   return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
@@ -26,6 +30,8 @@ function when(cron: string, zone: string, now: Date): string {
 
 export function createCheckinsCommand(cfg: SchedulerConfig): CommandHandler {
   return async ({ trx, memberId, args, turn, now, issuedAt }) => {
+    // The terminal only speaks when spoken to, so a weekly message could never arrive there.
+    if (turn.platform === 'console') return say(TERMINAL_NOTE);
     // Zone names are case-sensitive for people reading them back, so take the words as typed.
     const words = turn.input.kind === 'command' ? turn.input.args.trim().split(/\s+/).slice(1) : args;
     const [sub, zoneWord] = [words[0]?.toLowerCase(), words[1]];

@@ -50,3 +50,16 @@ export async function storedResult(
 export async function inboundExists(db: Kysely<Database> | Transaction<Database>, turn: InboundTurn): Promise<boolean> {
   return (await receiptOf(db, turn).select('event_id').executeTakeFirst()) !== undefined;
 }
+
+/** The member's latest receipt: what they were last told (a command's question, say). */
+export async function latestReceipt(db: Kysely<Database>, memberId: string): Promise<StoredReceipt | undefined> {
+  return (
+    await db
+      .selectFrom('inbound_events')
+      .select('result')
+      .where('member_id', '=', memberId)
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+  )?.result;
+}

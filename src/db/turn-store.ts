@@ -10,7 +10,7 @@ import {
   type TurnWrites,
 } from './conversations.js';
 import { takeOverLost, type Undelivered } from './deliveries.js';
-import { claimInboundEvent, inboundExists, storedResult } from './inbound-events.js';
+import { claimInboundEvent, inboundExists, latestReceipt, storedResult } from './inbound-events.js';
 import type { Database } from './types.js';
 
 /** What became of a turn's write: kept, already recorded (a redelivery), or beaten by another turn. */
@@ -38,6 +38,8 @@ export interface TurnStore {
   exists(turn: InboundTurn): Promise<boolean>;
   /** See takeOverLost: this turn shows the person replies of theirs that were lost, instead of running. */
   takeOverLost(turn: InboundTurn, memberId: string, lost: Undelivered): Promise<'mine' | 'elsewhere' | 'duplicate'>;
+  /** The member's latest receipt: what they were last told (a command's question, say). */
+  latest(memberId: string): Promise<StoredReceipt | undefined>;
 }
 
 export interface TurnStoreOptions {
@@ -90,5 +92,6 @@ export function turnStore(db: Kysely<Database>, opts: TurnStoreOptions = {}): Tu
     receipt: (turn) => storedResult(db, turn),
     exists: (turn) => inboundExists(db, turn),
     takeOverLost: (turn, memberId, lost) => takeOverLost(db, turn, memberId, lost, opts.leaseMs ?? 120_000),
+    latest: (memberId) => latestReceipt(db, memberId),
   };
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { FlowRegistry } from './flow.js';
 import { commandOf } from './ids.js';
 import { parseStart, transition } from './machine.js';
+import { typedCommandChoice } from './typed-command.js';
 import type { Actor, InboundTurn, Reply, StoredReceipt, TurnInput, TurnResult } from './types.js';
 
 /** `/debrief <name> ...` commands that are not part of a dialogue: history, insights, export... */
@@ -177,9 +178,16 @@ async function runCommand(d: Deps, turn: InboundTurn, external: ExternalCommand,
 async function runDialogue(d: Deps, turn: InboundTurn, now: Date): Promise<TurnResult> {
   const { memberId, conversation: current, version, lost } = await d.store.load(turn, randomUUID());
   if (lost) return showLost(d, turn, memberId, lost);
+  if (!current && turn.input.kind === 'text') {
+    // "yes" typed after `/debrief forget` answers its question, as a click on its button would.
+    const typed = await typedCommandChoice(() => d.store.latest(memberId), turn.input.text, now);
+    const external = typed && commandOf({ kind: 'choice', promptRef: typed.promptRef, choiceIds: [typed.choiceId] });
+    const handler = external && d.commands[external.name];
+    if (external && handler) return runCommand(d, turn, external, handler, now);
+  }
   const loaded = await loadForStart(d, memberId, now, turn, current?.startWanted?.flow);
   const { opts } = d;
-  const machine = { flows: opts.flows, defaultFlow: opts.defaultFlow, now, resumePromptAfterMs: opts.resumePromptAfterMs, idleExpiryMs: opts.idleExpiryMs, loaded };
+  const machine = { flows: opts.flows, defaultFlow: opts.defaultFlow, now, resumePromptAfterMs: opts.resumePromptAfterMs, idleExpiryMs: opts.idleExpiryMs, loaded, platform: turn.platform };
   const outcome = transition(machine, current, turn.input);
   const result: TurnResult = {
     replies: outcome.replies,

@@ -19,7 +19,9 @@ export interface Option {
 export type InputSpec =
   | { kind: 'text'; maxLength?: number; example: string }
   | { kind: 'choice'; options: readonly Option[] }
-  | { kind: 'tags'; options: readonly Option[] }
+  /** `textAnswer`: words typed with (or instead of) the tags are kept as this other answer, so one
+   *  question takes "2, 5, and my portfolio walkthrough". List it in the step's `fills`. */
+  | { kind: 'tags'; options: readonly Option[]; textAnswer?: string }
   | {
       kind: 'scale';
       min: number;
@@ -74,6 +76,12 @@ export interface Step<A, K extends keyof A & string = keyof A & string> {
   optional?: boolean;
   help: string;
   next: (answers: Partial<A>) => (keyof A & string) | null;
+  /** Reads one answer as several ("Acme, product designer" as company and role): the answers it
+   *  gives, its own included. Only the keys returned are recorded. */
+  split?: (value: A[K], ctx: StepContext<A>) => Partial<A>;
+  /** Other answers this step may give (by `split` or a tags step's `textAnswer`): cleared when the
+   *  step is answered again, and kept with it on the path taken. */
+  fills?: readonly (keyof A & string)[];
   after?: (value: A[K], ctx: StepContext<A>) => Aside[];
   /** When it returns a question, the answer is held until the person has chosen (see Confirmation). */
   confirm?: (value: A[K], ctx: StepContext<A>) => Confirmation | null;
@@ -102,13 +110,15 @@ export interface Flow<A> {
   /** A short name for "continue your <title> for <subject>?". */
   title: string;
   first: keyof A & string;
-  steps: { [K in keyof A & string]: Step<A, K> };
+  /** A step for each answer, except those only ever given alongside another step's (its `fills`). */
+  steps: { [K in keyof A & string]?: Step<A, K> };
   intro: (ctx: { now: Date }) => string;
   /** What the conversation is about, once known ("Acme, Product designer"). */
   subject: (answers: Partial<A>) => string | undefined;
   /** Looked at for every free-text answer; may add an aside (angry words about an employer). */
   reactToText?: (text: string, ctx: StepContext<A>) => Aside[];
-  complete: (answers: Partial<A>, ctx: { now: Date }) => Completion;
+  /** `platform` lets a flow leave out what that platform cannot do (the terminal sends no check-ins). */
+  complete: (answers: Partial<A>, ctx: { now: Date; platform?: string }) => Completion;
   /** Data the flow needs before its first question (e.g. a member's open action items), read in the
    *  turn's transaction when the flow is about to start. */
   load?: (ctx: { db: Kysely<Database>; memberId: string; now: Date }) => Promise<Record<string, unknown>>;

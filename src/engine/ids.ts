@@ -8,7 +8,7 @@
 import type { TurnInput } from './types.js';
 
 /** The words a person may also click: ways round a question rather than answers to it. */
-export type ControlWord = 'help' | 'back' | 'skip' | 'pause' | 'retry';
+export type ControlWord = 'help' | 'back' | 'skip' | 'pause' | 'retry' | 'undo';
 export type ResumeChoice = 'continue' | 'new';
 /** About an answer held for confirmation: keep it, write another, or come back later. */
 export type ConfirmChoice = 'keep' | 'change' | 'later';
@@ -58,7 +58,7 @@ export function encodeChoice(c: ChoiceRef): string {
   }
 }
 
-const CONTROL_WORDS: readonly string[] = ['help', 'back', 'skip', 'pause', 'retry'] satisfies ControlWord[];
+const CONTROL_WORDS: readonly string[] = ['help', 'back', 'skip', 'pause', 'retry', 'undo'] satisfies ControlWord[];
 
 /**
  * What a clicked choice id means. Command choices are `<name>:<arg>` with no marker of their own, so

@@ -8,6 +8,7 @@ import {
   type Completion,
   type Confirmation,
   type FlowRegistry,
+  type InputSpec,
 } from './flow.js';
 import { choiceIds, decodeChoice, decodePrompt, encodePrompt, type ConfirmChoice, type ResumeChoice } from './ids.js';
 import { dateShortcuts, matchOption, parseInput, yesNoOptions, type RawAnswer } from './inputs.js';
@@ -38,6 +39,8 @@ export interface MachineContext {
   idleExpiryMs: number;
   /** What flows with a `load` read for this turn, by flow id (see engine.ts). */
   loaded?: Readonly<Record<string, Record<string, unknown>>>;
+  /** The adapter's platform ('slack', 'console', ...): a flow may offer what only some can do. */
+  platform?: string;
 }
 
 /** The flow a start button begins, e.g. the reflection flow with prompt p07. */
@@ -48,7 +51,10 @@ export function parseStart(choiceId: string): { flow: string; arg?: string } | u
 }
 
 const CONTROL_WORDS = ['help', 'back', 'skip', 'pause', 'cancel', 'restart'] as const;
-type Control = (typeof CONTROL_WORDS)[number] | 'retry';
+type Control = (typeof CONTROL_WORDS)[number] | 'retry' | 'undo';
+
+/** How long a cancelled conversation can be brought back with `undo`. */
+export const UNDO_MS = 10 * 60_000;
 
 export function isControlWord(text: string): text is Control {
   return (CONTROL_WORDS as readonly string[]).includes(text);
@@ -63,6 +69,19 @@ const COMMANDS_HELP =
 export function transition(ctx: MachineContext, current: ConversationState | null, input: TurnInput): Outcome {
   const out: Outcome = { replies: [], writes: [], answers: [] };
   let conv = current ? { ...current, answers: { ...current.answers }, trail: [...current.trail] } : null;
+
+  // A cancel stays undoable for a while; anything but `undo` (or the wait running out) makes it final.
+  if (conv?.pending === 'cancelled') {
+    const undo = isUndo(conv, input);
+    if (undo && input.kind === 'choice') out.click = { status: 'accepted', labels: ['Undo'] };
+    if (undo && ctx.now.getTime() - conv.updatedAt.getTime() <= UNDO_MS) return undoCancel(ctx, conv, out);
+    out.writes.push({ ...conv, status: 'cancelled', pending: null });
+    if (undo) {
+      out.replies.push(info(`That was more than ${UNDO_MS / 60_000} minutes ago, so it stays cancelled. \`/debrief\` starts a new one.`));
+      return out;
+    }
+    conv = null;
+  }
 
   // A conversation left alone too long is kept for history but no longer resumed.
   if (conv && ctx.now.getTime() - conv.updatedAt.getTime() > ctx.idleExpiryMs) {
@@ -80,7 +99,7 @@ export function transition(ctx: MachineContext, current: ConversationState | nul
   if (input.kind === 'command') return command(ctx, conv, input.args, out);
   if (input.kind === 'choice') return click(ctx, conv, input.promptRef, input.choiceIds, out);
 
-  const word = input.text.trim().toLowerCase().replace(/^\//, '');
+  const word = input.text.trim().toLowerCase().replace(/^\//, '').replace(/[.!]+$/, '');
   // A control word or a fresh answer lets go of a held one.
   if (conv?.pending === 'confirm') {
     const held = conv.held;
@@ -91,7 +110,15 @@ export function transition(ctx: MachineContext, current: ConversationState | nul
       if (choice?.kind === 'confirm') return confirmAnswer(ctx, conv, held, choice.choice, out);
     }
   }
+  if (conv?.pending === 'cancel' && word !== 'cancel') {
+    if (isControlWord(word)) conv = { ...conv, pending: null };
+    else return cancelAnswer(ctx, conv, input.text, out);
+  }
   if (conv && isControlWord(word)) return control(ctx, conv, word, out);
+  if (!conv && word === 'undo') {
+    out.replies.push(info("There's nothing to undo just now."));
+    return greet(out);
+  }
   if (!conv) {
     const hit = matchOption(greetOptions, input.text);
     if (word === 'help' || hit?.id === choiceIds.control('help')) return help(ctx, null, out);
@@ -211,6 +238,10 @@ function click(
     );
     return out;
   }
+  if (conv.pending === 'cancel' && first.kind === 'answer' && first.value.startsWith('cancel:')) {
+    out.click = { status: 'accepted', labels: [cancelOptions.find((o) => o.id === first.value)?.label ?? first.value] };
+    return first.value === 'cancel:yes' ? cancelNow(ctx, conv, out) : carryOn(ctx, conv, out);
+  }
   if (first.kind === 'control') {
     out.click = { status: 'accepted', labels: [controlLabel(first.word)] };
     const released = conv.pending === 'confirm' ? { ...conv, pending: null, held: null } : conv;
@@ -231,7 +262,7 @@ function click(
 }
 
 function controlLabel(word: string): string {
-  return { skip: 'Skip', pause: 'Pause', retry: 'Try again', help: 'Help', back: 'Back' }[word] ?? word;
+  return { skip: 'Skip', pause: 'Pause', retry: 'Try again', help: 'Help', back: 'Back', undo: 'Undo' }[word] ?? word;
 }
 
 function control(ctx: MachineContext, conv: ConversationState, word: Control, out: Outcome): Outcome {
@@ -248,14 +279,24 @@ function control(ctx: MachineContext, conv: ConversationState, word: Control, ou
       return out;
     }
     case 'cancel': {
-      out.writes.push({ ...conv, status: 'cancelled', pending: null, seq: conv.seq + 1 });
-      out.replies.push(
-        info(`Cancelled. I've set this ${flow.title} aside and it won't count in your insights. \`/debrief\` starts a new one any time.`),
-      );
+      if (conv.trail.length === 0 || conv.pending === 'cancel') return cancelNow(ctx, conv, out);
+      // Answers would be lost: ask first.
+      const n = conv.trail.length;
+      const next = { ...conv, pending: 'cancel' as const, seq: conv.seq + 1 };
+      out.writes.push(next);
+      out.replies.push({
+        text: `Cancel this ${flow.title}? The ${n === 1 ? 'answer' : `${n} answers`} you've given would be set aside.`,
+        choices: cancelOptions,
+        promptRef: promptRefOf(next),
+        expectsText: true,
+      });
       return out;
     }
     case 'restart':
       return restart(ctx, conv, out);
+    case 'undo': // only a cancel can be undone, and that is handled before anything else
+      out.replies.push(prompt(ctx, conv, "There's nothing to undo just now."));
+      return out;
     case 'retry': {
       const next = { ...conv, misses: 0 };
       out.writes.push(next);
@@ -284,9 +325,76 @@ function control(ctx: MachineContext, conv: ConversationState, word: Control, ou
         return out;
       }
       out.answers.push({ conversationId: conv.id, step: step.id, value: null, skipped: true });
-      return moveOn(ctx, { ...conv, answers: { ...conv.answers, [step.id]: null } }, step, [], out);
+      const answers: Record<string, unknown> = { ...conv.answers, [step.id]: null };
+      for (const key of step.fills ?? []) delete answers[key];
+      return moveOn(ctx, { ...conv, answers }, step, [], out);
     }
   }
+}
+
+const cancelOptions = [
+  { id: 'cancel:yes', label: 'Yes, cancel it' },
+  { id: 'cancel:no', label: 'No, carry on' },
+];
+
+/** A typed answer to "cancel this?": yes, no, or (anything else) the question again. */
+function cancelAnswer(ctx: MachineContext, conv: ConversationState, text: string, out: Outcome): Outcome {
+  const hit = matchOption(cancelOptions, text);
+  const yesNo = parseInput({ kind: 'yesno' }, { kind: 'text', text }, ctx.now);
+  const yes = hit ? hit.id === 'cancel:yes' : yesNo.ok ? yesNo.value : undefined;
+  if (yes === true) return cancelNow(ctx, conv, out);
+  if (yes === false) return carryOn(ctx, conv, out);
+  out.replies.push({
+    text: `Should I cancel this ${flowOf(ctx, conv).title}? A yes or no is all I need.`,
+    choices: cancelOptions,
+    promptRef: promptRefOf(conv),
+    expectsText: true,
+  });
+  return out;
+}
+
+function carryOn(ctx: MachineContext, conv: ConversationState, out: Outcome): Outcome {
+  const next = { ...conv, pending: null, seq: conv.seq + 1 };
+  out.writes.push(next);
+  out.replies.push(prompt(ctx, next, "Good, let's carry on."));
+  return out;
+}
+
+/**
+ * Sets the conversation aside. With answers given it stays loadable for UNDO_MS, marked
+ * 'cancelled', so `undo` can bring it back; the next other turn makes it final.
+ */
+function cancelNow(ctx: MachineContext, conv: ConversationState, out: Outcome): Outcome {
+  const title = flowOf(ctx, conv).title;
+  if (conv.trail.length === 0) {
+    out.writes.push({ ...conv, status: 'cancelled', pending: null, seq: conv.seq + 1 });
+    out.replies.push(info(`Cancelled. \`/debrief\` starts a new ${title} any time.`));
+    return out;
+  }
+  const next = { ...conv, pending: 'cancelled' as const, seq: conv.seq + 1 };
+  out.writes.push(next);
+  out.replies.push({
+    text:
+      `Cancelled. I've set this ${title} aside and it won't count in your insights. ` +
+      `Changed your mind? Type *undo* in the next ${UNDO_MS / 60_000} minutes to bring it back.`,
+    choices: [{ id: 'cmd:undo', label: 'Undo' }],
+    promptRef: promptRefOf(next),
+    expectsText: true,
+  });
+  return out;
+}
+
+function isUndo(conv: ConversationState, input: TurnInput): boolean {
+  if (input.kind === 'text') return input.text.trim().toLowerCase().replace(/[.!]+$/, '') === 'undo';
+  if (input.kind === 'command') return input.args.trim().toLowerCase() === 'undo';
+  return input.promptRef === promptRefOf(conv) && input.choiceIds[0] === 'cmd:undo';
+}
+
+function undoCancel(ctx: MachineContext, conv: ConversationState, out: Outcome): Outcome {
+  const next = { ...conv, pending: null, status: 'active' as const, misses: 0, seq: conv.seq + 1 };
+  out.writes.push(next);
+  out.replies.push(prompt(ctx, next, "It's back, with everything you told me. Here's where we were."));
+  return out;
 }
 
 function start(ctx: MachineContext, flowId: string, out: Outcome, arg?: string): Outcome {
@@ -353,7 +461,14 @@ function resumeAnswer(ctx: MachineContext, conv: ConversationState, choice: stri
 function answer(ctx: MachineContext, conv: ConversationState, raw: RawAnswer, out: Outcome): Outcome {
   const flow = flowOf(ctx, conv);
   const step = stepOf(flow, conv.step);
-  const parsed = parseInput(inputOf(step, { answers: conv.answers, now: ctx.now }), raw, ctx.now, { optional: step.optional ?? false });
+  const spec = inputOf(step, { answers: conv.answers, now: ctx.now });
+  let parsed = parseInput(spec, raw, ctx.now, { optional: step.optional ?? false });
+  let words: string | null | undefined;
+  if (spec.kind === 'tags' && spec.textAnswer && raw.kind === 'text') {
+    const mixed = tagsAndWords(spec, raw.text, ctx.now);
+    parsed = mixed.ok ? { ok: true, value: mixed.value.tags } : mixed;
+    if (mixed.ok) words = mixed.value.words;
+  }
   const checked = parsed.ok ? step.schema.safeParse(parsed.value) : null;
   if (!parsed.ok || !checked?.success) {
     const message = !parsed.ok ? parsed.message : (checked?.error?.issues[0]?.message ?? 'That did not fit.');
@@ -364,17 +479,40 @@ function answer(ctx: MachineContext, conv: ConversationState, raw: RawAnswer, ou
   if (raw.kind === 'choice') out.click = { status: 'accepted', labels: labelsFor(step, value, conv.answers, ctx.now) };
   const confirmation = step.confirm?.(value, { answers: { ...conv.answers, [step.id]: value }, now: ctx.now });
   if (confirmation) return askConfirm(ctx, conv, { step: step.id, value }, confirmation, out);
-  return accept(ctx, conv, step, value, true, out);
+  return accept(ctx, conv, step, value, true, out, words);
 }
 
-/** Records an answer and moves on; `react` is false for an answer kept after its confirmation. */
-function accept(ctx: MachineContext, conv: ConversationState, step: AnyStep, value: unknown, react: boolean, out: Outcome): Outcome {
+/**
+ * Records an answer, with what it also gives (`split`, a tags step's words), and moves on; `react` is
+ * false for an answer kept after its confirmation.
+ */
+function accept(
+  ctx: MachineContext,
+  conv: ConversationState,
+  step: AnyStep,
+  checked: unknown,
+  react: boolean,
+  out: Outcome,
+  words?: string | null,
+): Outcome {
   const flow = flowOf(ctx, conv);
-  out.answers.push({ conversationId: conv.id, step: step.id, value, skipped: false });
-  const stepCtx = { answers: { ...conv.answers, [step.id]: value }, now: ctx.now };
+  const spec = inputOf(step, { answers: conv.answers, now: ctx.now });
+  const answers: Record<string, unknown> = { ...conv.answers };
+  for (const key of step.fills ?? []) delete answers[key];
+  const own = { answers: { ...answers, [step.id]: checked }, now: ctx.now };
+  const given: Record<string, unknown> = {
+    [step.id]: checked,
+    ...(spec.kind === 'tags' && spec.textAnswer && words !== undefined ? { [spec.textAnswer]: words } : {}),
+    ...(step.split?.(checked, own) ?? {}),
+  };
+  const value = given[step.id];
+  for (const [key, v] of Object.entries(given)) out.answers.push({ conversationId: conv.id, step: key, value: v, skipped: false });
+  const stepCtx = { answers: { ...answers, ...given }, now: ctx.now };
   const asides = [...(step.after?.(value, stepCtx) ?? [])];
-  if (react && typeof value === 'string' && inputOf(step, stepCtx).kind === 'text' && flow.reactToText)
-    asides.push(...flow.reactToText(value, stepCtx));
+  if (react && flow.reactToText) {
+    const typed = [typeof value === 'string' && spec.kind === 'text' ? value : null, words ?? null];
+    for (const t of typed) if (t) asides.push(...flow.reactToText(t, stepCtx));
+  }
   return moveOn(ctx, { ...conv, answers: stepCtx.answers }, step, asides, out);
 }
 
@@ -422,6 +560,40 @@ function confirmAnswer(ctx: MachineContext, conv: ConversationState, held: Held,
   return out;
 }
 
+/**
+ * A tags question that also takes words: the tags alone ("2, 5" or "prep, rapport"), tag numbers then
+ * words ("2, 5 and my portfolio walkthrough"), or words. Words are kept as the person wrote them, with
+ * any tags they name also counted, so a sentence is never reduced to a tag or two.
+ */
+function tagsAndWords(
+  spec: Extract<InputSpec, { kind: 'tags' }>,
+  text: string,
+  now: Date,
+): { ok: true; value: { tags: string[]; words: string | null } } | { ok: false; code: string; message: string } {
+  const asText = (t: string) => parseInput({ kind: 'text', example: 'my portfolio walkthrough' }, { kind: 'text', text: t }, now);
+  const lead = /^\s*(\d+(?:\s*(?:,|&|\band\b|\s)\s*\d+)*)(?!\d)[\s,.;:\u2013\u2014-]*([\s\S]*)$/i.exec(text);
+  if (lead && lead[2]!.trim() !== '') {
+    const numbers = parseInput(spec, { kind: 'text', text: lead[1]! }, now);
+    const rest = asText(lead[2]!.replace(/^(?:and|&)\s+/i, ''));
+    if (numbers.ok && rest.ok) return { ok: true, value: { tags: numbers.value as string[], words: rest.value as string } };
+  }
+  const whole = parseInput(spec, { kind: 'text', text }, now);
+  // "none", "nothing really": no tags and nothing to keep.
+  if (whole.ok && (whole.value as string[]).length === 0) return { ok: true, value: { tags: [], words: null } };
+  if (whole.ok && isTagList(spec.options, text)) return { ok: true, value: { tags: whole.value as string[], words: null } };
+  const all = asText(text);
+  if (!all.ok) return all;
+  return { ok: true, value: { tags: whole.ok ? (whole.value as string[]) : [], words: all.value as string } };
+}
+
+/** Whether text is only a list of tags (numbers, labels or their synonyms), with nothing else said. */
+function isTagList(options: readonly { id: string; label: string; synonyms?: readonly string[] }[], text: string): boolean {
+  const norm = (t: string) => t.toLowerCase().replace(/[^\p{L}\p{N} ]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  const names = new Set(options.flatMap((o) => [o.id, o.label, ...(o.synonyms ?? [])].map(norm)));
+  const parts = text.split(/\s*(?:,|;|&|\band\b|\n)\s*/i).map(norm).filter((p) => p !== '');
+  return parts.length > 0 && parts.every((p) => /^[\d ]+$/.test(p) || names.has(p) || names.has(p.replace(/^(?:my|the|a|some) /, '')));
+}
+
 function labelsFor(step: AnyStep, value: unknown, answers: Record<string, unknown>, now: Date): string[] {
   const spec = inputOf(step, { answers, now });
   const options =
@@ -433,7 +605,9 @@ function labelsFor(step: AnyStep, value: unknown, answers: Record<string, unknow
           ? yesNoOptions
           : [];
   const values = Array.isArray(value) ? value : [value];
-  return values.map((v) => options.find((o) => o.id === String(v))?.label ?? String(v));
+  // A yes/no answer is stored as a boolean; its label is the word, never "false".
+  const idOf = (v: unknown) => (typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
+  return values.map((v) => options.find((o) => o.id === idOf(v))?.label ?? idOf(v));
 }
 
 function miss(ctx: MachineContext, conv: ConversationState, step: AnyStep, message: string, out: Outcome, doubt = false): Outcome {
@@ -465,7 +639,7 @@ function moveOn(ctx: MachineContext, conv: ConversationState, step: AnyStep, asi
   if (nextId === null) {
     const done = { ...conv, trail, status: 'completed' as const, misses: 0, pending: null, seq: conv.seq + 1 };
     out.writes.push(done);
-    const completion = flow.complete(pathAnswers(flow, done), { now: ctx.now });
+    const completion = flow.complete(pathAnswers(flow, done), { now: ctx.now, ...(ctx.platform ? { platform: ctx.platform } : {}) });
     if (completion.card) out.replies.push({ text: completion.card.title, card: completion.card, expectsText: false });
     out.replies.push(...completion.closing.map(asReply), ...(completion.offers ?? []));
     out.completion = { conversationId: done.id, completion };
@@ -480,9 +654,13 @@ function moveOn(ctx: MachineContext, conv: ConversationState, step: AnyStep, asi
 
 /** Only the answers on the path actually taken: `back` and a new branch leave others behind. */
 export function pathAnswers(flow: AnyFlow, conv: ConversationState): Record<string, unknown> {
-  const isStep = (key: string) => key in flow.steps;
+  const filled = new Set(Object.values(flow.steps as Record<string, AnyStep>).flatMap((st) => st.fills ?? []));
+  const isStep = (key: string) => key in flow.steps || filled.has(key);
   const seeded = Object.entries(conv.answers).filter(([key]) => !isStep(key));
-  const answered = conv.trail.filter((id) => id in conv.answers).map((id) => [id, conv.answers[id]] as const);
+  const answered = conv.trail
+    .flatMap((id) => [id, ...(stepOf(flow, id).fills ?? [])])
+    .filter((id) => id in conv.answers)
+    .map((id) => [id, conv.answers[id]] as const);
   return Object.fromEntries([...seeded, ...answered]);
 }
 
@@ -512,7 +690,9 @@ export function prompt(ctx: MachineContext, conv: ConversationState, lead?: stri
     case 'tags':
       choices = spec.options.map(({ id, label }) => ({ id, label }));
       multi = true;
-      hint = '\n_Pick any that fit; you can type several, like "1, 3"._';
+      hint = spec.textAnswer
+        ? '\n_Pick any that fit, or type numbers and words, like "1, 3 and my portfolio walkthrough"._'
+        : '\n_Pick any that fit; you can type several, like "1, 3"._';
       break;
     case 'scale':
       choices = Array.from({ length: spec.max - spec.min + 1 }, (_, i) => ({
@@ -536,10 +716,9 @@ export function prompt(ctx: MachineContext, conv: ConversationState, lead?: stri
     expectsText = true; // typed numbers and labels are accepted too
   if (step.optional) choices.push({ id: choiceIds.control('skip'), label: 'Skip' });
   const previous = conv.answers[step.id];
-  const reminder =
-    previous !== undefined && previous !== null
-      ? `\n_Before, you said: ${labelsFor(step, previous, conv.answers, ctx.now).join(', ')}_`
-      : '';
+  const alongside = (spec.kind === 'tags' && spec.textAnswer ? [conv.answers[spec.textAnswer]] : []).filter((v): v is string => typeof v === 'string');
+  const said = previous !== undefined && previous !== null ? [...labelsFor(step, previous, conv.answers, ctx.now), ...alongside] : [];
+  const reminder = said.length > 0 ? `\n_Before, you said: ${said.join(', ')}_` : '';
   return {
     text: `${lead ? `${lead}\n\n` : ''}${question}${hint}${reminder}`,
     ...(choices.length > 0 ? { choices } : {}),

@@ -94,8 +94,10 @@ export interface ConversationState {
   /** Steps answered or skipped, in order: `back` pops it, and replaying it must reach `step`. */
   trail: string[];
   misses: number;
-  /** Set while we wait for "continue or start anew?", or for a choice about a held answer. */
-  pending: 'resume' | 'confirm' | null;
+  /** Set while we wait for "continue or start anew?" ('resume'), a choice about a held answer
+   *  ('confirm') or "cancel, sure?" ('cancel'); 'cancelled' is a cancel that `undo` can still take
+   *  back (see UNDO_MS in machine.ts). */
+  pending: 'resume' | 'confirm' | 'cancel' | 'cancelled' | null;
   /** An answer waiting on the step's confirmation; not an answer until the person keeps it. */
   held?: { step: string; value: unknown } | null;
   /** What "start anew" begins: the flow (and its argument) a start button asked for, if any. */

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import * as chrono from 'chrono-node';
 import { z } from 'zod';
 import type { Aside, Flow, Option, Step, StepContext } from '../engine/flow.js';
 import { choiceIds, commandPromptRef } from '../engine/ids.js';
+import { isoDay } from '../engine/inputs.js';
 import { angerAside, calmForCard, nextStepConfirmation } from './anger.js';
-import { feedbackRequest, followUpNote, thankYouNote } from './templates.js';
+import { feedbackRequest, offerQuestions, sentence, statusFollowUp, thankYouNote, theRole, waitingFollowUp } from './templates.js';
 
 /**
  * The debrief: a short, kind walk through one interview. Built on a few ideas: a "no" is something
@@ -268,6 +270,8 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const debriefAnswers = z.object({
   company: shortText('company name'),
   role: shortText('role'),
+  /** The role typed on its own, when the first answer named only the company. */
+  role_asked: shortText('role'),
   stage: z.enum(ids(stages)),
   interview_date: isoDate.nullable(),
   outcome: z.enum(ids(outcomes)),
@@ -276,11 +280,10 @@ export const debriefAnswers = z.object({
   strengths: longText.nullable(),
   growth_tags: tags(growthTags).nullable(),
   growth_areas: longText.nullable(),
-  follow_up: z.boolean().nullable(),
   feedback: z.enum(ids(feedbackStatuses)).nullable(),
-  feedback_request: z.boolean().nullable(),
   feedback_strengths: longText.nullable(),
   feedback_weaknesses: longText.nullable(),
+  hear_back: z.string().max(200, { error: 'A day or a few words is plenty here.' }).nullable(),
   fit: z.enum(ids(fits)).nullable(),
   thanked: z.boolean().nullable(),
   contacts: longText.nullable(),
@@ -291,42 +294,115 @@ export const debriefAnswers = z.object({
 export type DebriefAnswers = z.infer<typeof debriefAnswers>;
 type A = DebriefAnswers;
 type Ctx = StepContext<A>;
-type Steps = { [K in keyof A & string]: Step<A, K> };
+/** Answers given only alongside another step's (strengths with the strength tags) have no step. */
+type FilledOnly = 'role' | 'strengths' | 'growth_areas' | 'feedback_weaknesses';
+type Steps = { [K in Exclude<keyof A & string, FilledOnly>]: Step<A, K> };
 
 const labelOf = (options: readonly Option[], id: string | null | undefined) =>
   options.find((o) => o.id === id)?.label ?? '';
 const companyOf = (ctx: Ctx) => ctx.answers.company ?? 'them';
 const roleOf = (ctx: Ctx) => ctx.answers.role ?? 'the role';
 
-const afterGrowth = (a: Partial<A>): keyof A & string => {
-  if (a.outcome === 'waiting') return 'follow_up';
-  if (a.outcome === 'offer') return 'fit';
-  return 'feedback';
+const DAY_MS = 24 * 3600_000;
+/** Whole days from the interview to now, when the day is known. */
+const daysSince = (a: Partial<A>, now: Date) =>
+  a.interview_date ? Math.max(0, Math.floor((Date.parse(`${isoDay(now)}T00:00:00Z`) - Date.parse(`${a.interview_date}T00:00:00Z`)) / DAY_MS)) : null;
+const dayName = (iso: string) =>
+  new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
+
+// Words that name a job rather than an employer: "Designer, Acme" is read the right way round.
+const ROLE_WORD =
+  /\b(designer|engineer|developer|manager|analyst|scientist|lead|head|director|consultant|specialist|coordinator|associate|intern|officer|assistant|architect|administrator|writer|editor|researcher|nurse|teacher|accountant|recruiter|representative|advisor|adviser|executive|technician|programmer|product|marketing|sales|support|operations|ux|ui|qa|devops|frontend|backend|full[- ]?stack|senior|junior|staff|principal)\b/i;
+// Parts a company's name can end in after a comma: "Acme, Inc., designer" keeps "Acme, Inc.".
+const COMPANY_SUFFIX = /^(inc\.?|ltd\.?|llc|llp|plc|gmbh|ag|s\.?a\.?|co\.?|corp\.?|b\.?v\.?|pty\.? ltd\.?|limited|group)$/i;
+
+/**
+ * Company and role from one line: "Acme, product designer", "Acme - designer", "Designer at Acme".
+ * Without a clear split the whole line is the company and the role is asked for on its own.
+ */
+export function companyAndRole(line: string): { company: string; role?: string } {
+  const text = line.trim().replace(/\s+/g, ' ');
+  // Commas, dashes and bars only: a semicolon or slash is more often part of a name than a break.
+  const parts = text.split(/\s*[,|]\s*|\s+[-–—]\s+|:\s+/).filter((p) => p !== '');
+  while (parts.length > 2 && COMPANY_SUFFIX.test(parts[1]!)) parts.splice(0, 2, `${parts[0]}, ${parts[1]}`);
+  if (parts.length === 2 && COMPANY_SUFFIX.test(parts[1]!)) return { company: text };
+  if (parts.length >= 2) {
+    const [first, ...rest] = parts as [string, ...string[]];
+    const second = rest.join(', ');
+    // "Senior designer, Acme": the job came first.
+    if (ROLE_WORD.test(first) && !ROLE_WORD.test(second)) return { company: second, role: first };
+    return { company: first, role: second };
+  }
+  const at = /^(.+?)\s+(?:at|@)\s+(.+)$/i.exec(text);
+  if (at && ROLE_WORD.test(at[1]!)) return { company: at[2]!, role: at[1]! };
+  return { company: text };
+}
+
+/** A day named in the next step ("...by Friday") becomes its due date, so it need not be asked. */
+export function dueDateIn(text: string, now: Date): string | undefined {
+  for (const hit of chrono.parse(text, now, { forwardDate: true })) {
+    if (!/[a-z]/i.test(hit.text)) continue; // a bare number ("2 mock interviews") is not a date
+    const day = isoDay(hit.start.date());
+    if (day >= isoDay(now) && day <= isoDay(new Date(now.getTime() + 366 * DAY_MS))) return day;
+  }
+  return undefined;
+}
+
+/** The day they were told they'd hear back, from how people say it; none when they weren't told. */
+function heardBackDay(text: string | null, now: Date): string | null {
+  if (!text) return null;
+  const hit = chrono.parse(text, now, { forwardDate: !/\b(last|ago|yesterday|passed)\b/i.test(text) })[0];
+  return hit ? isoDay(hit.start.date()) : null;
+}
+
+const afterGrowth = (a: Partial<A>): keyof Steps => {
+  if (a.outcome === 'rejected') return 'feedback';
+  if (a.outcome === 'waiting') return 'hear_back';
+  return 'fit';
 };
+
+/** The feedback note and the follow-ups already thank them, so "did you thank them?" would repeat. */
+const thanksAlreadyCovered = (a: Partial<A>) =>
+  a.outcome === 'no_response' || (a.outcome === 'rejected' && (a.feedback === 'not_asked' || a.feedback === 'received'));
+
+// Cues of what to work on, for feedback given in one breath with no clear split.
+const TO_WORK_ON = /\b(more|less|improve|work on|lack|lacked|lacking|need(?:ed|s)?|weak|better|missing|didn'?t|not enough|too|wanted)\b/i;
+
+/** "Liked my portfolio; wanted more leadership examples" as the two halves of what they said. */
+export function splitFeedback(text: string): { feedback_strengths: string | null; feedback_weaknesses: string | null } {
+  const parts = text.split(/\s*(?:\n+|;|\s+but\s+|\s+however,?\s+|\.\s+(?=[A-Z]))\s*/).filter((p) => p.trim() !== '');
+  if (parts.length >= 2) return { feedback_strengths: parts[0]!.replace(/[.]$/, ''), feedback_weaknesses: parts.slice(1).join('; ').replace(/[.]$/, '') };
+  return TO_WORK_ON.test(text) ? { feedback_strengths: null, feedback_weaknesses: text } : { feedback_strengths: text, feedback_weaknesses: null };
+}
 
 const steps: Steps = {
   company: {
     id: 'company',
-    prompt: () => 'Which company was the interview with?',
-    input: { kind: 'text', maxLength: 200, example: 'Acme Ltd' },
+    prompt: () => 'Which company was it with, and what role? For example: "Northwind, product designer".',
+    input: { kind: 'text', maxLength: 200, example: 'Northwind, product designer' },
     schema: debriefAnswers.shape.company,
-    help: "Just the company's name, so we can find this debrief again later.",
-    next: () => 'role',
+    help: "The company's name and the job title, so we can find this debrief again later. Your own words for the role are fine.",
+    split: (line) => companyAndRole(line),
+    // role_asked too: a new first answer makes the role asked apart moot (or asks it afresh).
+    fills: ['role', 'role_asked'],
+    next: (a) => (a.role && a.role_asked === undefined ? 'stage' : 'role_asked'),
   },
-  role: {
-    id: 'role',
+  role_asked: {
+    id: 'role_asked',
     prompt: (ctx) => `And the role at ${companyOf(ctx)}?`,
     input: { kind: 'text', maxLength: 200, example: 'Product designer' },
-    schema: debriefAnswers.shape.role,
+    schema: debriefAnswers.shape.role_asked,
     help: 'The job title as they advertised it is fine, or your own words for it.',
+    split: (role) => ({ role }),
+    fills: ['role'],
     next: () => 'stage',
   },
   stage: {
     id: 'stage',
-    prompt: () => 'Which stage was this?',
+    prompt: (ctx) => `${sentence(`${capital(roleOf(ctx))} at ${companyOf(ctx)}`)} Which stage was this?`,
     input: { kind: 'choice', options: stages },
     schema: debriefAnswers.shape.stage,
-    help: 'Over time this shows where in the process things tend to go well or stall for you.',
+    help: 'Over time this shows where in the process things tend to go well or stall for you. If I got the company or role wrong, type *back*.',
     next: () => 'interview_date',
   },
   interview_date: {
@@ -335,7 +411,7 @@ const steps: Steps = {
     input: { kind: 'date', direction: 'past', example: '2026-11-20' },
     schema: debriefAnswers.shape.interview_date,
     optional: true,
-    help: 'A rough day is fine. It helps keep your debriefs in order.',
+    help: 'A rough day is fine. It keeps your debriefs in order and tells me how long you have been waiting.',
     next: () => 'outcome',
   },
   outcome: {
@@ -358,49 +434,24 @@ const steps: Steps = {
   },
   strength_tags: {
     id: 'strength_tags',
-    prompt: () => "Let's start with what went well. Which of these were strengths?",
-    input: { kind: 'tags', options: strengthTags },
+    prompt: () => "Let's start with what went well. Which of these were strengths? Add a few words of your own if you like.",
+    input: { kind: 'tags', options: strengthTags, textAnswer: 'strengths' },
     schema: debriefAnswers.shape.strength_tags,
     optional: true,
-    help: 'Even a tough interview has good moments. Naming them makes them easier to repeat.',
-    next: () => 'strengths',
-  },
-  strengths: {
-    id: 'strengths',
-    prompt: () => 'In a sentence or two, a moment you were pleased with?',
-    input: { kind: 'text', example: 'My answer about the migration project landed well' },
-    schema: debriefAnswers.shape.strengths,
-    optional: true,
-    help: 'Something you said, a question you asked, how you handled a curveball.',
+    fills: ['strengths'],
+    help: 'Even a tough interview has good moments. Naming them makes them easier to repeat: something you said, a question you asked, a curveball you handled.',
     next: () => 'growth_tags',
   },
   growth_tags: {
     id: 'growth_tags',
-    prompt: () => 'And what would you like to do differently next time?',
-    input: { kind: 'tags', options: growthTags },
+    prompt: () => 'And what would you do differently next time? Pick any, or say it in your own words.',
+    input: { kind: 'tags', options: growthTags, textAnswer: 'growth_areas' },
     schema: debriefAnswers.shape.growth_tags,
     optional: true,
-    help: "Not a list of failures: these are the things that will make the next interview easier.",
-    next: () => 'growth_areas',
-  },
-  growth_areas: {
-    id: 'growth_areas',
-    prompt: () => 'In your own words, what would you change?',
-    input: { kind: 'text', example: 'Prepare a crisper answer about why I left my last job' },
-    schema: debriefAnswers.shape.growth_areas,
-    optional: true,
-    help: 'Be as specific as you can: "practise salary questions" is easier to act on than "be better".',
+    fills: ['growth_areas'],
+    help: 'Not a list of failures: these make the next interview easier. "Practise salary questions" is easier to act on than "be better".',
     next: afterGrowth,
-  },
-  follow_up: {
-    id: 'follow_up',
-    prompt: (ctx) => `While you wait: would a short, friendly follow-up note to ${companyOf(ctx)} help?`,
-    input: { kind: 'yesno' },
-    schema: debriefAnswers.shape.follow_up,
-    optional: true,
-    help: "A polite check-in after a week or so is normal and shows you're still keen.",
-    next: () => 'fit',
-    after: (yes, ctx) => (yes ? [{ text: 'Here is one you can copy and adjust:', copyable: followUpNote(companyOf(ctx), roleOf(ctx)) }] : []),
+    after: (_tags, ctx) => (ctx.answers.outcome === 'no_response' ? silenceNote(ctx) : []),
   },
   feedback: {
     id: 'feedback',
@@ -409,60 +460,66 @@ const steps: Steps = {
     schema: debriefAnswers.shape.feedback,
     optional: true,
     help: 'Many interviewers are glad to share what they saw, and it is the most direct way to learn from a no.',
-    next: (a) =>
-      a.feedback === 'received' ? 'feedback_strengths' : a.feedback === 'not_asked' ? 'feedback_request' : 'fit',
-  },
-  feedback_request: {
-    id: 'feedback_request',
-    prompt: () => 'Would a short, gracious note asking for feedback help? I can draft one.',
-    input: { kind: 'yesno' },
-    schema: debriefAnswers.shape.feedback_request,
-    optional: true,
-    help: "Asking is a sign of a professional, not a sore loser. Even a line or two back can be worth a lot.",
-    next: () => 'fit',
-    after: (yes, ctx) =>
-      yes
+    next: (a) => (a.feedback === 'received' ? 'feedback_strengths' : 'fit'),
+    after: (status, ctx) =>
+      status === 'not_asked'
         ? [
             {
-              text: 'Here is one you can copy and adjust. Sending it within a few days works best:',
-              copyable:
-                ctx.answers.outcome === 'no_response'
-                  ? followUpNote(companyOf(ctx), roleOf(ctx))
-                  : feedbackRequest(companyOf(ctx), roleOf(ctx)),
+              text: "Asking is what professionals do, and even a line or two back can help. Here's a short note you could send in the next few days:",
+              copyable: feedbackRequest(companyOf(ctx), roleOf(ctx)),
             },
           ]
-        : [],
+        : status === 'asked'
+          ? [{ text: 'Good. If nothing comes back in a week or so, one gentle reminder is fine. Then let it rest.' }]
+          : [],
   },
   feedback_strengths: {
     id: 'feedback_strengths',
-    prompt: () => 'What did they see as your strengths?',
-    input: { kind: 'text', example: 'Strong portfolio, clear thinking' },
+    prompt: () => 'What did they tell you? What they saw as your strengths, and what to work on.',
+    input: { kind: 'text', example: 'Liked my portfolio; wanted more leadership examples' },
     schema: debriefAnswers.shape.feedback_strengths,
     optional: true,
-    help: 'Their words, as close as you remember them. Strengths are worth keeping as much as weaknesses.',
-    next: () => 'feedback_weaknesses',
-  },
-  feedback_weaknesses: {
-    id: 'feedback_weaknesses',
-    prompt: () => 'And where did they think you could improve?',
-    input: { kind: 'text', example: 'Wanted more leadership examples' },
-    schema: debriefAnswers.shape.feedback_weaknesses,
-    optional: true,
-    help: "Often it's about this role at this time, not about you as a person. Note it down plainly.",
+    fills: ['feedback_weaknesses'],
+    split: (text) => (text ? splitFeedback(text) : {}),
+    help: "Their words, as close as you remember them. It's often about this role at this time, not about you as a person.",
     next: () => 'fit',
+    after: () => [{ text: "Thank you for writing it down. A short thank-you for their feedback is worth sending: they didn't have to give it." }],
+  },
+  hear_back: {
+    id: 'hear_back',
+    prompt: () => "Did they say when you'd hear back? A day is enough, or \"no\".",
+    input: { kind: 'text', maxLength: 200, example: 'by next Friday' },
+    schema: debriefAnswers.shape.hear_back,
+    optional: true,
+    help: 'It tells us when a follow-up is fair: a couple of working days after the day they gave you.',
+    split: (text, ctx) => ({ hear_back: heardBackDay(text, ctx.now) }),
+    next: () => 'fit',
+    after: (_day, ctx) => waitingNote(ctx),
   },
   fit: {
     id: 'fit',
-    prompt: (ctx) => `Thinking about it calmly now: was ${roleOf(ctx)} at ${companyOf(ctx)} right for you?`,
+    prompt: (ctx) =>
+      ctx.answers.outcome === 'offer'
+        ? `Thinking about it calmly: is ${theRole(roleOf(ctx))} at ${companyOf(ctx)} right for you?`
+        : `Thinking about it calmly now: was ${theRole(roleOf(ctx))} at ${companyOf(ctx)} right for you?`,
     input: { kind: 'choice', options: fits },
     schema: debriefAnswers.shape.fit,
     optional: true,
     help: "We spend a lot of our lives at work. Sometimes a no saves us from a job that wouldn't have suited us.",
-    next: () => 'thanked',
-    after: (fit) =>
-      fit === 'no' || fit === 'partly'
-        ? [{ text: "That's worth knowing. It can point you to roles that suit you better." }]
-        : [],
+    next: (a) => (thanksAlreadyCovered(a) ? 'contacts' : 'thanked'),
+    after: (fit, ctx) => {
+      if (ctx.answers.outcome === 'offer')
+        return [
+          {
+            text:
+              fit === 'no' || fit === 'partly'
+                ? "That's worth weighing before you answer. These questions can help you decide:"
+                : 'Before you say yes, these are worth asking:',
+            copyable: offerQuestions(),
+          },
+        ];
+      return fit === 'no' || fit === 'partly' ? [{ text: "That's worth knowing. It can point you to roles that suit you better." }] : [];
+    },
   },
   thanked: {
     id: 'thanked',
@@ -492,17 +549,22 @@ const steps: Steps = {
     input: { kind: 'text', example: 'Sam, the hiring manager: connect on LinkedIn' },
     schema: debriefAnswers.shape.contacts,
     optional: true,
-    help: 'An interviewer who liked you may think of you for the next role, or know someone who is hiring.',
+    help: 'Someone you met may think of you for the next role, or know someone who is hiring.',
     next: () => 'next_step',
   },
   next_step: {
     id: 'next_step',
-    prompt: () => "Last thing: what's one concrete step you'll take next?",
-    input: { kind: 'text', maxLength: 500, example: 'Practise two salary answers out loud by Friday' },
+    prompt: () => 'Last thing: one concrete step you\'ll take next, and by when? For example: "Practise two salary answers by Friday".',
+    input: { kind: 'text', maxLength: 500, example: 'Practise two salary answers by Friday' },
     schema: debriefAnswers.shape.next_step,
     help: "Small and specific works best. I'll keep it and can check in with you on it later.",
-    next: () => 'next_step_due',
+    split: (text, ctx) => {
+      const due = dueDateIn(text, ctx.now);
+      return due ? { next_step: text, next_step_due: due } : { next_step: text };
+    },
+    fills: ['next_step_due'],
     confirm: (value, ctx) => nextStepConfirmation(value, ctx.answers.company),
+    next: (a) => (a.next_step_due ? null : 'next_step_due'),
   },
   next_step_due: {
     id: 'next_step_due',
@@ -515,19 +577,54 @@ const steps: Steps = {
   },
 };
 
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** No response: a status note suited to how long the silence has lasted. */
+function silenceNote(ctx: Ctx): Aside[] {
+  const days = daysSince(ctx.answers, ctx.now);
+  const copyable = statusFollowUp(companyOf(ctx), roleOf(ctx), days);
+  if (days === null) return [{ text: "When you've heard nothing, a short note asking where things stand is fair. Something like this:", copyable }];
+  if (days < 7)
+    return [{ text: "It's only been a few days, so give it until about a week after the interview. Then a note like this is fair:", copyable }];
+  if (days < 14) return [{ text: "A week or more of silence: a short note asking about the timeline is fair now. Something like this:", copyable }];
+  return [
+    {
+      text: `After ${Math.floor(days / 7)} weeks of silence, a short note asking where things stand is fair. If nothing comes back, it's fine to let this one go.`,
+      copyable,
+    },
+  ];
+}
+
+/** Still waiting: a follow-up timed from the day they gave. */
+function waitingNote(ctx: Ctx): Aside[] {
+  const day = ctx.answers.hear_back ?? null;
+  const copyable = waitingFollowUp(companyOf(ctx), roleOf(ctx), day ? dayName(day) : null);
+  if (day && day > isoDay(ctx.now))
+    return [{ text: `If you haven't heard by ${dayName(day)}, give it two working days, then send something like this:`, copyable }];
+  if (day) return [{ text: 'That day has passed, so a short, friendly follow-up now is fair:', copyable }];
+  const days = daysSince(ctx.answers, ctx.now);
+  return days !== null && days >= 7
+    ? [{ text: "It's been over a week, so a short check-in now is fair:", copyable }]
+    : [{ text: 'About a week after the interview is a good time to check in, with something like this:', copyable }];
+}
+
 function moodAside(mood: number | null, ctx: Ctx): Aside[] {
   if (mood === null) return [];
+  const outcome = ctx.answers.outcome;
   if (mood <= 2) {
-    return [
-      {
-        text:
-          "I'm sorry. That's a hard place to be, and it makes sense to feel it. One interview says very little " +
-          'about what you are worth: often the people you met liked you, and it came down to this role at this ' +
-          "moment. Let's see what you can take from it. It only takes a few minutes, and you can pause any time.",
-      },
-    ];
+    const why =
+      outcome === 'no_response'
+        ? 'Silence is hard to sit with, and it says more about their process than about you.'
+        : outcome === 'waiting'
+          ? 'Not knowing can feel worse than an answer. Whatever they decide, it is one step, not a verdict on you.'
+          : outcome === 'offer'
+            ? 'Mixed feelings about an offer are common. Looking at it calmly may help you decide.'
+            : 'One interview says very little about what you are worth. Often it comes down to this role at this moment.';
+    return [{ text: `I'm sorry. That's a hard place to be, and it makes sense to feel it. ${why} Let's see what you can take from it; you can pause any time.` }];
   }
-  if (ctx.answers.outcome === 'offer' && mood >= 4) return [{ text: 'Congratulations, that is great news!' }];
+  if (outcome === 'offer' && mood >= 4) return [{ text: 'Congratulations, that is great news!' }];
   return [];
 }
 
@@ -560,6 +657,7 @@ function summaryCard(a: Partial<A>) {
     ...(a.feedback ? [{ label: 'Feedback', value: labelOf(feedbackStatuses, a.feedback) }] : []),
     ...(a.feedback_strengths ? [{ label: 'They saw as strengths', value: a.feedback_strengths }] : []),
     ...(a.feedback_weaknesses ? [{ label: 'They saw room to grow in', value: a.feedback_weaknesses }] : []),
+    ...(a.hear_back ? [{ label: 'Expecting news by', value: dayName(a.hear_back) }] : []),
     ...(a.fit ? [{ label: 'Right for you?', value: labelOf(fits, a.fit) }] : []),
     ...(a.contacts ? [{ label: 'Stay in touch with', value: a.contacts }] : []),
     { label: 'Next step', value: `${a.next_step}${a.next_step_due ? ` (by ${a.next_step_due})` : ''}` },
@@ -588,7 +686,8 @@ export const debriefFlow: Flow<A> = {
           '`/debrief insights` the patterns across them.',
       },
     ],
-    offers: [
+    // The terminal only answers when spoken to, so it offers no weekly check-in it could not send.
+    offers: ctx.platform === 'console' ? [] : [
       {
         text: 'Would a weekly check-in help? I would ask about interviews and how your next step is going. You can stop it any time.',
         choices: [{ id: choiceIds.command('checkins', 'on'), label: 'Yes, check in weekly' }],

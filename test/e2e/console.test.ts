@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { botStore, spawnBot } from '../helpers/spawn-bot.js';
 
 const wholeDebrief = [
-  'Acme', 'Product designer', '3', 'yesterday', 'It was a no', '2', 'Preparation, 5',
-  'I walked through my portfolio calmly', '2,3', 'Be more concise', "I haven't asked", 'yes', 'not sure', 'no',
-  'Sam, the hiring manager', 'Practise salary answers out loud', 'next friday',
+  'Acme, Product designer', '3', 'yesterday', 'It was a no', '2', '1, 5 I walked through my portfolio calmly',
+  '2,3 Be more concise', "I haven't asked", 'not sure', 'Sam, the hiring manager', 'Practise salary answers out loud',
+  'next friday', '/debrief checkins on',
 ];
 
 describe('the terminal chat', () => {
@@ -14,11 +14,19 @@ describe('the terminal chat', () => {
     bot.proc.stdin.end(`${wholeDebrief.join('\n')}\n`);
     expect((await bot.exited).code).toBe(0);
     const out = bot.stdout();
-    expect(out).toMatch(/Which company was the interview with\?/);
+    expect(out).toMatch(/Which company was it with, and what role\?/);
+    expect(out).toMatch(/Product designer at Acme\. Which stage was this\?/);
     expect(out).toMatch(/1\) Phone or recruiter screen/);
-    expect(out).toMatch(/Thank you again for the chance to interview for the Product designer role at Acme/);
+    // The note to copy is plain lines: no gutter a mouse selection would pick up.
+    // Piped, the width is 80: the note breaks between words, never inside one.
+    expect(out).toMatch(/\nThank you again for the chance to interview for the Product designer role at\nAcme\. I'm sorry/);
+    expect(out).not.toMatch(/│/);
     expect(out).toMatch(/Your debrief: Acme/);
     expect(out).toMatch(/Next step\s+Practise salary answers out loud/);
+    // The terminal cannot message anyone later, so it neither offers check-ins nor promises one.
+    expect(out).not.toMatch(/Would a weekly check-in help/);
+    expect(out).toMatch(/Check-ins come on Slack or Discord/);
+    expect(out).not.toMatch(/I'll message you weekly/);
 
     const handle = await store.open();
     try {
@@ -50,8 +58,7 @@ describe('the terminal chat', () => {
     const first = spawnBot(store.env, ['--user', 'kim']);
     await first.waitFor(/Which company/);
     for (const [line, next] of [
-      ['Globex', /role at Globex/],
-      ['Data analyst', /Which stage/],
+      ['Globex, Data analyst', /Data analyst at Globex\. Which stage/],
       ['2', /When was it/],
     ] as const) {
       const from = first.stdout().length;

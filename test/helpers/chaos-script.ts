@@ -36,27 +36,24 @@ export interface ScriptStep {
 }
 
 export const SCRIPT: readonly ScriptStep[] = [
-  { step: 'company', question: /Which company was the interview with\?/, answer: (c) => c },
-  { step: 'role', question: /And the role at [^\n]+\?/, answer: () => 'Platform engineer' },
+  { step: 'company', question: /Which company was it with, and what role\?/, answer: (c) => `${c}, Platform engineer` },
   { step: 'stage', question: /Which stage was this\?/, answer: () => '2' },
   { step: 'interview_date', question: /When was it\?/, answer: () => 'yesterday' },
   { step: 'outcome', question: /Where did it land\?/, answer: () => '1' },
   { step: 'mood', question: /How are you feeling about it right now\?/, answer: () => '3' },
-  { step: 'strength_tags', question: /Which of these were strengths\?/, answer: () => '1, 5' },
-  { step: 'strengths', question: /a moment you were pleased with\?/, answer: () => 'I explained the cache design clearly' },
-  { step: 'growth_tags', question: /what would you like to do differently next time\?/, answer: () => '2, 3' },
-  { step: 'growth_areas', question: /In your own words, what would you change\?/, answer: () => 'Shorter answers under pressure' },
+  { step: 'strength_tags', question: /Which of these were strengths\?/, answer: () => '1, 5 I explained the cache design clearly' },
+  { step: 'growth_tags', question: /what would you do differently next time\?/, answer: () => '2, 3 Shorter answers under pressure' },
   { step: 'feedback', question: /Have you asked them for feedback\?/, answer: () => '1' },
-  { step: 'feedback_strengths', question: /What did they see as your strengths\?/, answer: () => 'Calm, structured thinking' },
-  { step: 'feedback_weaknesses', question: /where did they think you could improve\?/, answer: () => 'More depth on system design' },
+  { step: 'feedback_strengths', question: /What did they tell you\?/, answer: () => 'Calm, structured thinking; more depth on system design' },
   { step: 'fit', question: /right for you\?/, answer: () => '2' },
-  { step: 'thanked', question: /Did you thank the interviewer/, answer: () => 'yes' },
   { step: 'contacts', question: /anyone worth staying in touch with\?/, answer: () => 'Sam, the hiring manager' },
-  { step: 'next_step', question: /one concrete step you'll take next\?/, answer: () => 'Draw two system designs a week' },
+  { step: 'next_step', question: /one concrete step you'll take next/, answer: () => 'Draw two system designs a week' },
   { step: 'next_step_due', question: /By when would you like to have done it\?/, answer: () => 'next friday' },
 ];
 export const DONE = /Your debrief: /;
 export const PATH = SCRIPT.map((s) => s.step);
+/** The answers the script records, in order: some messages give two (company and role, tags and words). */
+export const RECORDED = PATH.flatMap((step) => [step, ...(debriefFlow.steps[step as keyof typeof debriefFlow.steps]?.fills ?? [])]);
 export const stepIndex = (step: string) => PATH.indexOf(step);
 
 /** What the stored debrief must say after the script ran for `company`. */
@@ -72,9 +69,9 @@ export const expectedDebrief = (company: string) => ({
   growth_areas: 'Shorter answers under pressure',
   feedback_status: 'received',
   feedback_strengths: 'Calm, structured thinking',
-  feedback_weaknesses: 'More depth on system design',
+  feedback_weaknesses: 'more depth on system design',
   fit: 'partly',
-  thanked: true,
+  thanked: null,
   contacts: 'Sam, the hiring manager',
   next_step: 'Draw two system designs a week',
 });
@@ -126,8 +123,9 @@ export async function checkConsistency(db: Kysely<Database>): Promise<{ conversa
     if (new Set(steps).size !== steps.length) problems.push(`${c.id}: a question stored twice: ${steps.join(',')}`);
     const perInbound = new Set(rows.map((r) => `${r.inbound_id}/${r.step}`));
     if (perInbound.size !== rows.length) problems.push(`${c.id}: an inbound event recorded an answer twice`);
-    // Without `back`, the stored answers are exactly the trail, in order.
-    if (steps.join(',') !== state.trail.join(',')) problems.push(`${c.id}: answers ${steps.join(',')} but trail ${state.trail.join(',')}`);
+    // Without `back`, the stored answers are exactly the trail (with what each step also gave), in order.
+    const given = state.trail.flatMap((id) => [id, ...(debriefFlow.steps[id as keyof typeof debriefFlow.steps]?.fills ?? []).filter((k) => k in state.answers)]);
+    if (steps.join(',') !== given.join(',')) problems.push(`${c.id}: answers ${steps.join(',')} but trail ${state.trail.join(',')}`);
     for (const r of rows) {
       if (JSON.stringify(state.answers[r.step] ?? null) !== JSON.stringify(r.value ?? null))
         problems.push(`${c.id}: state answer for ${r.step} differs from the stored row`);

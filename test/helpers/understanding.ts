@@ -63,13 +63,14 @@ const said = (r: TurnResult | undefined) => (r?.replies ?? []).map((x) => x.text
 
 /** Answers on the way to a question, chosen so the path passes through it. */
 function routeAnswer(step: string, target: string): string | undefined {
-  if (step === 'outcome') return target === 'follow_up' ? 'waiting' : 'rejected';
-  if (step === 'feedback') return target === 'feedback_request' ? 'not_asked' : target.startsWith('feedback_') ? 'received' : undefined;
+  if (step === 'outcome') return target === 'hear_back' ? 'waiting' : 'rejected';
+  // "Did you thank them?" comes after a no only when the feedback was asked for and not yet answered.
+  if (step === 'feedback') return target.startsWith('feedback_') ? 'received' : target === 'thanked' ? 'asked' : undefined;
   if (step === 'interviews') return 'no';
   return undefined;
 }
 
-const TEXT_ON_THE_WAY: Record<string, string> = { company: 'Acme', role: 'Product designer' };
+const TEXT_ON_THE_WAY: Record<string, string> = { company: 'Acme, Product designer', role_asked: 'Product designer' };
 
 class Walk {
   conversationId: string | null = null;

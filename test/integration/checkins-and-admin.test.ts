@@ -13,7 +13,7 @@ const person = () => h.as(`CK${++n}`);
 
 async function debrief(p: Person, company: string, nextStep: string) {
   await p.start();
-  for (const t of [company, 'Engineer', '2', 'yesterday', '1', '3', 'skip', 'skip', 'skip', 'skip', "I haven't asked", 'no', 'skip', 'yes', 'skip', nextStep, 'skip'])
+  for (const t of [`${company}, Engineer`, '2', 'yesterday', '1', '3', 'skip', 'skip', "I haven't asked", 'skip', 'skip', nextStep, 'skip'])
     await p.text(t);
   expect(p.read()).toMatch(new RegExp(`Your debrief: ${company}`));
 }
@@ -89,6 +89,17 @@ describe('personal check-ins', () => {
     expect(p.lastPrompt()?.choices?.map((c) => c.label)).toEqual(['Continue', 'Start the check-in']);
     await p.click('resume:new');
     expect(p.read()).toMatch(/Any interviews this week/);
+  });
+
+  it('in the terminal, says plainly that check-ins come on Slack or Discord, and neither offers nor turns them on', async () => {
+    const p = h.as('terminal-ana', 'console', 'local');
+    await debrief(p, 'Acme', 'Practise salary answers');
+    expect(p.read()).not.toMatch(/weekly check-in/);
+    await p.command('checkins on');
+    expect(p.read()).toMatch(/Check-ins come on Slack or Discord/);
+    expect(p.read()).not.toMatch(/I'll message you/);
+    const { member } = await memberRows(h, p);
+    expect(member).toMatchObject({ checkins_enabled: false, next_checkin_at: null });
   });
 
   it('off stops them; a bad time zone gets a clear message', async () => {

@@ -13,10 +13,9 @@ const person = () => h.as(`U${++userSeq}`);
 /** Answers the opening questions every path shares. */
 async function opening(p: Person, outcome: string, mood = '3') {
   await p.start();
-  expect(p.read()).toMatch(/Which company/);
-  await p.text('Acme Ltd');
-  expect(p.read()).toMatch(/role at Acme Ltd/);
-  await p.text('Product designer');
+  expect(p.read()).toMatch(/Which company was it with, and what role\?/);
+  await p.text('Acme Ltd, Product designer');
+  expect(p.read()).toMatch(/Product designer at Acme Ltd\. Which stage/);
   await p.click('panel');
   await p.text('last Tuesday');
   await p.click(outcome);
@@ -24,22 +23,27 @@ async function opening(p: Person, outcome: string, mood = '3') {
 }
 
 async function middle(p: Person) {
+  expect(p.read()).toMatch(/what went well/);
   await p.click(['preparation', 'examples']);
-  await p.text('My portfolio walkthrough landed well');
-  await p.text('2, 6');
-  await p.text('Practise talking about salary');
+  await p.text('2, 6 Practise talking about salary');
 }
 
-async function closing(p: Person, opts: { thanked: boolean; contacts?: string } = { thanked: true }) {
+async function closing(p: Person, opts: { thanked?: boolean; contacts?: string; due?: 'inline' | 'asked' } = {}) {
   expect(p.read()).toMatch(/right for you/);
   await p.click('partly');
-  expect(p.read()).toMatch(/thank the interviewer/);
-  await p.click(opts.thanked ? 'yes' : 'no');
+  if (opts.thanked !== undefined) {
+    expect(p.read()).toMatch(/thank the interviewer/);
+    await p.click(opts.thanked ? 'yes' : 'no');
+  } else expect(p.read()).not.toMatch(/thank the interviewer/);
+  expect(p.read()).toMatch(/worth staying in touch/);
   if (opts.contacts) await p.text(opts.contacts);
   else await p.text('skip');
   expect(p.read()).toMatch(/one concrete step/);
-  await p.text('Write two salary answers and say them out loud');
-  await p.text('next Friday');
+  if (opts.due === 'asked') {
+    await p.text('Write two salary answers and say them out loud');
+    expect(p.read()).toMatch(/By when/);
+    await p.text('next Friday');
+  } else await p.text('Write two salary answers and say them out loud by next Friday');
 }
 
 describe('a whole debrief, on every outcome path', () => {
@@ -49,9 +53,10 @@ describe('a whole debrief, on every outcome path', () => {
     await middle(p);
     expect(p.read()).toMatch(/asked them for feedback/);
     await p.click('received');
-    await p.text('Clear thinking and a strong portfolio');
-    await p.text('Wanted more leadership examples');
-    await closing(p, { thanked: true, contacts: 'Sam, the hiring manager' });
+    expect(p.read()).toMatch(/What did they tell you/);
+    await p.text('Clear thinking and a strong portfolio; wanted more leadership examples');
+    expect(p.read()).toMatch(/thank-you for their feedback/);
+    await closing(p, { contacts: 'Sam, the hiring manager', due: 'asked' });
 
     expect(p.last?.replies.some((r) => r.card?.title === 'Your debrief: Acme Ltd')).toBe(true);
     expect(p.read()).toMatch(/This one was a no, and it still taught you something/);
@@ -68,14 +73,14 @@ describe('a whole debrief, on every outcome path', () => {
       outcome: 'rejected',
       mood: 3,
       strength_tags: ['preparation', 'examples'],
-      strengths: 'My portfolio walkthrough landed well',
+      strengths: null,
       growth_tags: ['nerves', 'salary'],
       growth_areas: 'Practise talking about salary',
       feedback_status: 'received',
       feedback_strengths: 'Clear thinking and a strong portfolio',
-      feedback_weaknesses: 'Wanted more leadership examples',
+      feedback_weaknesses: 'wanted more leadership examples',
       fit: 'partly',
-      thanked: true,
+      thanked: null,
       contacts: 'Sam, the hiring manager',
       next_step: 'Write two salary answers and say them out loud',
       conversation_id: rows.conversations[0]!.id,
@@ -87,63 +92,79 @@ describe('a whole debrief, on every outcome path', () => {
       status: 'open',
       debrief_id: rows.debriefs[0]!.id,
     });
-    // One row per answered or skipped question, each stored as it was given.
+    // Every answer stored as it was given; one message may give two (company and role, tags and words).
     expect(rows.answers.map((a) => a.step)).toEqual([
-      'company', 'role', 'stage', 'interview_date', 'outcome', 'mood', 'strength_tags', 'strengths',
-      'growth_tags', 'growth_areas', 'feedback', 'feedback_strengths', 'feedback_weaknesses', 'fit',
-      'thanked', 'contacts', 'next_step', 'next_step_due',
+      'company', 'role', 'stage', 'interview_date', 'outcome', 'mood', 'strength_tags', 'growth_tags',
+      'growth_areas', 'feedback', 'feedback_strengths', 'feedback_weaknesses', 'fit', 'contacts',
+      'next_step', 'next_step_due',
     ]);
-    expect(new Set(rows.answers.map((a) => a.inbound_id)).size).toBe(rows.answers.length);
   });
 
-  it('rejected, not asked for feedback: offers a gracious request filled in with company and role', async () => {
+  it('rejected, not asked for feedback: gives a gracious request filled in with company and role', async () => {
     const p = person();
     await opening(p, 'rejected');
     await middle(p);
     await p.click('not_asked');
-    expect(p.read()).toMatch(/gracious note asking for feedback/);
-    await p.click('yes');
     const request = p.last!.replies.find((r) => r.copyable)?.copyable ?? '';
-    expect(request).toMatch(/Product designer role at Acme Ltd/);
-    expect(request).toMatch(/strengths/);
-    await closing(p, { thanked: false });
+    expect(request).toMatch(/Product designer role at Acme Ltd\./);
+    expect(request).toMatch(/What did you see as my strengths, and what would you suggest I work on\?/);
+    // The request thanks them, so "did you thank them?" is not asked.
+    await closing(p);
     const rows = await memberRows(h, p);
-    expect(rows.debriefs[0]).toMatchObject({ feedback_status: 'not_asked', thanked: false });
+    expect(rows.debriefs[0]).toMatchObject({ feedback_status: 'not_asked', thanked: null });
+    expect(rows.actionItems[0]).toMatchObject({ due_date: '2026-12-04' });
   });
 
-  it('still waiting: suggests a follow-up, not feedback', async () => {
+  it('still waiting: asks when they said they would answer and times a follow-up after it, no feedback', async () => {
     const p = person();
     await opening(p, 'waiting');
     await middle(p);
-    expect(p.read()).toMatch(/follow-up note/);
-    expect(p.read()).not.toMatch(/asked them for feedback/);
-    await p.click('yes');
-    expect(p.last!.replies.find((r) => r.copyable)?.copyable).toMatch(/any news on the timeline/);
-    await closing(p);
+    expect(p.read()).toMatch(/when you'd hear back/);
+    expect(p.read()).not.toMatch(/feedback/);
+    await p.text('by next Wednesday');
+    expect(p.read()).toMatch(/If you haven't heard by Wednesday 2 December, give it two working days/);
+    const note = p.last!.replies.find((r) => r.copyable)?.copyable ?? '';
+    expect(note).toMatch(/You mentioned I might hear back around Wednesday 2 December/);
+    expect(note).not.toMatch(/feedback|strengths/);
+    await closing(p, { thanked: true });
     const rows = await memberRows(h, p);
-    expect(rows.debriefs[0]).toMatchObject({ outcome: 'waiting', feedback_status: null });
-    expect(rows.answers.map((a) => a.step)).toContain('follow_up');
+    expect(rows.debriefs[0]).toMatchObject({ outcome: 'waiting', feedback_status: null, thanked: true });
     expect(rows.answers.map((a) => a.step)).not.toContain('feedback');
   });
 
-  it('no response: asking for feedback drafts a polite check-in', async () => {
+  it('no response three weeks on: a status note for weeks of silence, with no feedback or reassurance about being liked', async () => {
     const p = person();
-    await opening(p, 'no_response');
+    await p.start();
+    await p.text('Acme Co., designer');
+    await p.click('final');
+    await p.text('2026-11-06');
+    await p.click('no_response');
+    await p.text('2');
+    const said = p.read();
+    expect(said).toMatch(/Silence is hard to sit with/);
+    expect(said).not.toMatch(/liked you/);
     await middle(p);
-    await p.click('not_asked');
-    await p.click('yes');
-    expect(p.last!.replies.find((r) => r.copyable)?.copyable).toMatch(/any news on the timeline/);
+    const note = p.last!.replies.find((r) => r.copyable);
+    expect(note?.text).toMatch(/After 3 weeks of silence/);
+    expect(note?.copyable).toMatch(/I interviewed for the designer role at Acme Co\. about three weeks ago/);
+    expect(note?.copyable).not.toMatch(/feedback|within a few days|Co\.\./);
     await closing(p);
     expect((await memberRows(h, p)).debriefs[0]!.outcome).toBe('no_response');
   });
 
-  it('an offer: congratulates, still reflects on strengths, and skips feedback', async () => {
+  it('an offer: congratulates, still reflects on strengths, skips feedback, and lists questions worth asking', async () => {
     const p = person();
     await opening(p, 'offer', '5');
     expect(p.read()).toMatch(/Congratulations/);
     await middle(p);
+    expect(p.read()).not.toMatch(/feedback/);
     expect(p.read()).toMatch(/right for you/);
-    await closing(p);
+    await p.click('yes');
+    expect(p.read()).toMatch(/Before you say yes, these are worth asking/);
+    await p.click('no');
+    expect(p.last!.replies.find((r) => r.copyable)?.copyable).toMatch(/Thank you for the offer/);
+    await p.text('skip');
+    await p.text('Ask about the start date by Monday');
     expect(p.read()).toMatch(/Well done/);
     const rows = await memberRows(h, p);
     expect(rows.debriefs[0]).toMatchObject({ outcome: 'offer', mood: 5, strength_tags: ['preparation', 'examples'] });
@@ -162,7 +183,7 @@ describe('a whole debrief, on every outcome path', () => {
     await p.click(['preparation']);
     await p.text('Honestly they are clowns and it is their loss');
     expect(p.read()).toMatch(/may read differently in a day or two/);
-    expect(p.read()).toMatch(/what would you like to do differently/);
+    expect(p.read()).toMatch(/asked them for feedback/);
   });
 });
 
@@ -181,7 +202,7 @@ describe('commands mid-dialogue', () => {
     const rows = await memberRows(h, p);
     const state = rows.conversations[0]!.state as { answers: Record<string, unknown>; trail: string[] };
     expect(state.answers.role).toBe('Senior engineer');
-    expect(state.trail).toEqual(['company', 'role']);
+    expect(state.trail).toEqual(['company', 'role_asked']);
   });
 
   it('back at the first question says so and stays', async () => {
@@ -227,20 +248,71 @@ describe('commands mid-dialogue', () => {
     expect(p.read()).toMatch(/When was it/);
     const rows = await memberRows(h, p);
     expect(rows.conversations[0]!.status).toBe('active');
-    expect(rows.answers.map((a) => a.step)).toEqual(['company', 'role', 'stage']);
+    expect(rows.answers.map((a) => a.step)).toEqual(['company', 'role_asked', 'role', 'stage']);
   });
 
-  it('cancel sets the debrief aside; /debrief then starts afresh', async () => {
+  it('cancel with nothing answered sets the debrief aside at once; /debrief then starts afresh', async () => {
     const p = person();
     await p.start();
-    await p.text('Hooli');
     await p.text('cancel');
     expect(p.read()).toMatch(/Cancelled/);
     await p.start();
     expect(p.read()).toMatch(/Which company/);
     const rows = await memberRows(h, p);
     expect(rows.conversations.map((c) => c.status)).toEqual(['cancelled', 'active']);
+  });
+
+  it('cancel with answers given asks first; "no" carries on where it was', async () => {
+    const p = person();
+    await p.start();
+    await p.text('Hooli, Engineer');
+    await p.click('technical');
+    await p.text('cancel');
+    expect(p.read()).toMatch(/Cancel this debrief\? The 2 answers you've given would be set aside/);
+    expect(p.lastPrompt()?.choices?.map((c) => c.label)).toEqual(['Yes, cancel it', 'No, carry on']);
+    await p.text('no');
+    expect(p.read()).toMatch(/Good, let's carry on\.\s+When was it\?/);
+    const rows = await memberRows(h, p);
+    expect(rows.conversations.map((c) => c.status)).toEqual(['active']);
+  });
+
+  it('a confirmed cancel can be undone for ten minutes, then it is final', async () => {
+    const p = person();
+    await p.start();
+    await p.text('Hooli, Engineer');
+    await p.click('technical');
+    await p.text('cancel');
+    await p.click('cancel:yes');
+    expect(p.read()).toMatch(/Cancelled\. .*Type \*undo\* in the next 10 minutes/);
+    h.advance(5 * 60_000);
+    await p.text('undo');
+    expect(p.read()).toMatch(/It's back, with everything you told me\. Here's where we were\.\s+When was it\?/);
+    let rows = await memberRows(h, p);
+    expect(rows.conversations.map((c) => c.status)).toEqual(['active']);
+
+    await p.text('cancel');
+    await p.text('yes');
+    expect(p.read()).toMatch(/Cancelled/);
+    h.advance(11 * 60_000);
+    await p.text('undo');
+    expect(p.read()).toMatch(/more than 10 minutes ago, so it stays cancelled/);
+    rows = await memberRows(h, p);
+    expect(rows.conversations.map((c) => c.status)).toEqual(['cancelled']);
     expect(rows.debriefs).toHaveLength(0);
+  });
+
+  it('after a cancel, the next message starts fresh and the cancelled one stays set aside', async () => {
+    const p = person();
+    await p.start();
+    await p.text('Hooli, Engineer');
+    await p.text('cancel');
+    await p.click('cancel:yes');
+    await p.start();
+    expect(p.read()).toMatch(/Which company/);
+    await p.text('undo');
+    expect(p.read()).not.toMatch(/It's back/);
+    const rows = await memberRows(h, p);
+    expect(rows.conversations.map((c) => c.status)).toEqual(['cancelled', 'active']);
   });
 
   it('restart begins a new debrief and keeps the old answers filed', async () => {
@@ -351,8 +423,7 @@ describe('buttons', () => {
     const a = person();
     const b = person();
     await a.start();
-    await a.text('Acme');
-    await a.text('Designer');
+    await a.text('Acme, Designer');
     const aPrompt = a.lastPrompt()!;
     await b.start();
     const res = await b.send({ kind: 'choice', promptRef: aPrompt.promptRef!, choiceIds: ['screen'] });
@@ -413,8 +484,9 @@ describe('idempotency and concurrency', () => {
     await Promise.all([p.text('Acme', 'c-1'), p.text('Designer', 'c-2')]);
     const rows = await memberRows(h, p);
     const state = rows.conversations[0]!.state as { answers: Record<string, unknown>; trail: string[] };
-    expect(state.trail).toEqual(['company', 'role']);
-    expect(rows.answers).toHaveLength(2);
+    // The company alone first, so the role is asked on its own (and recorded as the role too).
+    expect(state.trail).toEqual(['company', 'role_asked']);
+    expect(rows.answers).toHaveLength(3);
     expect(rows.conversations[0]!.step).toBe('stage');
     expect(new Set([state.answers.company, state.answers.role])).toEqual(new Set(['Acme', 'Designer']));
   });
@@ -424,13 +496,13 @@ describe('idempotency and concurrency', () => {
     await Promise.all(
       people.map(async (p, i) => {
         await p.start();
-        await p.text(`Company ${i}`);
-        await p.text(`Role ${i}`);
+        await p.text(`Company ${i}, Role ${i}`);
+        await p.click('screen');
       }),
     );
     for (const [i, p] of people.entries()) {
       const rows = await memberRows(h, p);
-      expect(rows.answers.map((a) => a.value)).toEqual([`Company ${i}`, `Role ${i}`]);
+      expect(rows.answers.map((a) => a.value)).toEqual([`Company ${i}`, `Role ${i}`, 'screen']);
     }
   });
 });

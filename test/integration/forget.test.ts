@@ -147,6 +147,35 @@ describe('/debrief forget', () => {
     expect(left.rows.map((r) => r.note)).toEqual(['ben week 1']);
   });
 
+  it('the question can be answered by typing: "no" keeps everything, "yes" or "yes delete" deletes', async () => {
+    const db = app.database.db;
+    const text = (who: typeof ana, t: string, eventId: string) => send(who, { kind: 'text', text: t }, eventId);
+    const anaId = await insertMember(db, ana.userId);
+    await forget(ana, 'ask-1');
+    const kept = await text(ana, 'no', 'typed-no');
+    expect(kept.replies[0]!.text).toMatch(/nothing deleted/);
+    expect(await db.selectFrom('members').select('id').where('id', '=', anaId).executeTakeFirst()).toBeDefined();
+
+    await forget(ana, 'ask-2');
+    const done = await text(ana, 'Yes delete', 'typed-yes');
+    expect(done.replies[0]!.text).toMatch(/^Done\. I deleted/);
+    expect(await db.selectFrom('members').select('id').where('id', '=', anaId).executeTakeFirst()).toBeUndefined();
+
+    await insertMember(db, ben.userId);
+    await forget(ben, 'ask-3');
+    expect((await text(ben, 'yes', 'typed-yes-2')).replies[0]!.text).toMatch(/^Done\. I deleted/);
+  });
+
+  it('a typed "yes" long after the question deletes nothing', async () => {
+    const db = app.database.db;
+    const anaId = await insertMember(db, ana.userId);
+    await forget(ana, 'ask-old');
+    advance(11 * MINUTE);
+    const late = await send(ana, { kind: 'text', text: 'yes' }, 'late-yes');
+    expect(late.replies[0]!.text).not.toMatch(/Done/);
+    expect(await db.selectFrom('members').select('id').where('id', '=', anaId).executeTakeFirst()).toBeDefined();
+  });
+
   it('an unknown word just asks', async () => {
     const asked = await forget(ana, 'odd', 'forget everything');
     expect(asked.replies[0]!.choices?.map((c) => c.id)).toEqual(['forget:confirm', 'forget:keep']);

@@ -141,9 +141,9 @@ describe('/debrief insights', () => {
 
   it('reads the debriefs the dialogue saved, and draws no trend from three', async () => {
     // Three real debriefs, typed as in the terminal.
-    const d1 = ['Acme', 'Designer', '1', '2026-10-01', '1', '1', 'Preparation', 'My portfolio walk-through', 'salary', 'Rehearse the numbers', '3', 'no', '1', 'yes', 'skip', 'Practise salary answers', 'skip'];
-    const d2 = ['Birch', 'Designer', '2', '2026-10-15', '4', '5', 'Staying calm, preparation', 'Stayed calm in the live task', 'skip', 'skip', '1', 'yes', 'skip', 'Reply to the offer', 'skip'];
-    const d3 = ['Cobalt', 'Designer', '2', '2026-11-05', '3', '3', 'preparation', 'skip', 'salary, nerves', 'skip', '2', '3', 'no', 'skip', 'Send a follow-up note', 'skip'];
+    const d1 = ['Acme, Designer', '1', '2026-10-01', '1', '1', '1 My portfolio walk-through', '6 Rehearse the numbers', '3', '1', 'skip', 'Practise salary answers', 'skip'];
+    const d2 = ['Birch, Designer', '2', '2026-10-15', '4', '5', '8, 1 Stayed calm in the live task', 'skip', '1', 'yes', 'skip', 'Reply to the offer', 'skip'];
+    const d3 = ['Cobalt, Designer', '2', '2026-11-05', '3', '3', 'preparation', 'salary, nerves', '3', 'skip', 'Send a follow-up note', 'skip'];
     for (const answers of [d1, d2, d3]) {
       const turns = await runDebrief(app, ana, answers);
       expect(turns.at(-1)!.replies.some((r) => r.card?.title.startsWith('Your debrief'))).toBe(true);
@@ -166,8 +166,8 @@ describe('/debrief insights', () => {
         'Average 3.0. Too few so far to tell which way it is going: that takes 6 debriefs with a feeling noted.',
       ].join('\n'),
     );
-    // The offer skipped the feedback question; Acme: not asked; Cobalt: asked, nothing back yet.
-    expect(feedback).toBe('*Feedback*: you asked after 1 of the 2 interviews where it came up, and it came back 0 times.');
+    // Feedback is asked about after a no only: Acme, not asked; the offer and Cobalt's silence skip it.
+    expect(feedback).toBe('*Feedback*: you asked after 0 of the 1 interview where it came up, and it came back 0 times.');
     expect(barLines(steps, 3)).toEqual(['0 done', '3 open', '0 dropped']);
     expect(stages).toBe(['*Outcomes by stage*', 'Phone or recruiter screen: 1 (1 no)', 'Technical or skills: 2 (1 no response, 1 offer)'].join('\n'));
     expect(takeaway).toBe('_Preparation_ keeps showing up as a strength: 3 of 3 debriefs. That one is yours to lean on.');

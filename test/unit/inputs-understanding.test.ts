@@ -7,7 +7,7 @@ import { debriefFlow, feedbackStatuses, outcomes, stages, strengthTags } from '.
 const now = new Date(2026, 10, 27, 12);
 const text = (t: string) => ({ kind: 'text' as const, text: t });
 const choice = (options: typeof stages | typeof outcomes | typeof feedbackStatuses) => ({ kind: 'choice' as const, options });
-const mood = debriefFlow.steps.mood.input as Parameters<typeof parseInput>[0];
+const mood = debriefFlow.steps.mood!.input as Parameters<typeof parseInput>[0];
 const past = { kind: 'date' as const, direction: 'past' as const, example: '2026-11-20' };
 const future = { kind: 'date' as const, direction: 'future' as const, example: 'next Friday' };
 

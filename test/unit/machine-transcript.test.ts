@@ -38,13 +38,14 @@ describe('transition(): the debrief as a transcript', () => {
   it('asks the company, then the role at that company, storing each answer as it is given', () => {
     const t = transcript();
     t.start();
-    expect(t.read()).toMatch(/Which company was the interview with\?/);
+    expect(t.read()).toMatch(/Which company was it with, and what role\?/);
     t.say('Acme');
     expect(t.read()).toMatch(/And the role at Acme\?/);
     t.say('Product designer');
     expect(t.read()).toMatch(/Which stage was this\?/);
     expect(t.stored.map((a) => [a.step, a.value])).toEqual([
       ['company', 'Acme'],
+      ['role_asked', 'Product designer'],
       ['role', 'Product designer'],
     ]);
     expect(t.state?.step).toBe('stage');
@@ -55,7 +56,7 @@ describe('transition(): the debrief as a transcript', () => {
     t.start();
     t.say('Acme');
     t.say('back');
-    expect(t.read()).toMatch(/Which company was the interview with\?/);
+    expect(t.read()).toMatch(/Which company was it with, and what role\?/);
     expect(t.stored.map((a) => a.step)).toEqual(['company']);
     expect(t.state?.step).toBe('company');
   });
