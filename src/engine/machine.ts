@@ -377,7 +377,7 @@ function cancelNow(ctx: MachineContext, conv: ConversationState, out: Outcome): 
     text:
       `Cancelled. I've set this ${title} aside and it won't count in your insights. ` +
       `Changed your mind? Type *undo* in the next ${UNDO_MS / 60_000} minutes to bring it back.`,
-    choices: [{ id: 'cmd:undo', label: 'Undo' }],
+    choices: [{ id: choiceIds.control('undo'), label: 'Undo' }],
     promptRef: promptRefOf(next),
     expectsText: true,
   });
@@ -387,7 +387,7 @@ function cancelNow(ctx: MachineContext, conv: ConversationState, out: Outcome): 
 function isUndo(conv: ConversationState, input: TurnInput): boolean {
   if (input.kind === 'text') return input.text.trim().toLowerCase().replace(/[.!]+$/, '') === 'undo';
   if (input.kind === 'command') return input.args.trim().toLowerCase() === 'undo';
-  return input.promptRef === promptRefOf(conv) && input.choiceIds[0] === 'cmd:undo';
+  return input.promptRef === promptRefOf(conv) && input.choiceIds[0] === choiceIds.control('undo');
 }
 
 function undoCancel(ctx: MachineContext, conv: ConversationState, out: Outcome): Outcome {
