@@ -117,39 +117,51 @@ export function readDate(text: string, direction: 'past' | 'future', now: Date, 
   const tidied = tidy(text, direction);
   if (tidied === 'in a week' || tidied === 'a week' || tidied === '1 week') return { ok: true, day: isoDay(addDays(today, direction === 'past' ? -7 : 7)) };
 
-  let date: Date | null = null;
+  const unread: DateRead = { ok: false, code: 'unparsed_date', message: `I couldn't read that as a date. ${hint}` };
   const dayOfMonth = /^(?:the )?(\d{1,2})(?:st|nd|rd|th)?(?: of (?:the|this) month)?$/.exec(tidied);
-  if (dayOfMonth) {
-    const d = Number(dayOfMonth[1]);
-    const guess = new Date(today.getFullYear(), today.getMonth(), d, 12);
-    if (d < 1 || d > 31 || guess.getDate() !== d) return { ok: false, code: 'unparsed_date', message: `I couldn't read that as a date. ${hint}` };
-    if (direction === 'past' && isoDay(guess) > isoDay(today)) guess.setMonth(guess.getMonth() - 1);
-    if (direction === 'future' && isoDay(guess) < isoDay(today)) guess.setMonth(guess.getMonth() + 1);
-    date = guess;
-  } else if (tidied.length <= 100) {
-    const result = chrono.parse(tidied, today)[0] ?? chrono.en.GB.parse(tidied, today)[0];
-    if (result) {
-      date = result.start.date();
-      const said = result.text.toLowerCase();
-      const weekdayOnly = result.start.isCertain('weekday') && !result.start.isCertain('day');
-      if (weekdayOnly && /\bthis\b/.test(said)) {
-        // "this Monday" is the one of this week, whichever side of today the person means.
-        if (direction === 'past' && isoDay(date) > isoDay(today)) date = addDays(date, -7);
-        if (direction === 'future' && isoDay(date) < isoDay(today)) date = addDays(date, 7);
-      } else if (weekdayOnly && !/\b(last|next|past|coming|previous|prev|following)\b/.test(said)) {
-        // chrono takes the nearest; the question says which way to look.
-        const wd = result.start.get('weekday') ?? date.getDay();
-        const back = (today.getDay() - wd + 7) % 7;
-        date = direction === 'past' ? addDays(today, -back) : addDays(today, (wd - today.getDay() + 7) % 7 || 7);
-      } else if (!result.start.isCertain('year') && result.start.isCertain('month') && result.start.isCertain('day')) {
-        // "Feb 3" with no year: the one in the question's direction, unless that is almost a year off.
-        const days = (date.getTime() - today.getTime()) / 86_400_000;
-        if (direction === 'past' && days > 14) date = new Date(date.getFullYear() - 1, date.getMonth(), date.getDate(), 12);
-        if (direction === 'future' && days < -14) date = new Date(date.getFullYear() + 1, date.getMonth(), date.getDate(), 12);
-      }
-    }
+  const date = dayOfMonth
+    ? dayOfMonthDate(Number(dayOfMonth[1]), direction, today)
+    : tidied.length <= 100
+      ? chronoDate(tidied, direction, today)
+      : null;
+  return date ? checkDirection(date, direction, today, hint) : unread;
+}
+
+/** "the 3rd": this month's, or the neighbouring month's when this month's is on the wrong side of today. */
+function dayOfMonthDate(d: number, direction: 'past' | 'future', today: Date): Date | null {
+  const guess = new Date(today.getFullYear(), today.getMonth(), d, 12);
+  if (d < 1 || d > 31 || guess.getDate() !== d) return null;
+  if (direction === 'past' && isoDay(guess) > isoDay(today)) guess.setMonth(guess.getMonth() - 1);
+  if (direction === 'future' && isoDay(guess) < isoDay(today)) guess.setMonth(guess.getMonth() + 1);
+  return guess;
+}
+
+function chronoDate(tidied: string, direction: 'past' | 'future', today: Date): Date | null {
+  const result = chrono.parse(tidied, today)[0] ?? chrono.en.GB.parse(tidied, today)[0];
+  if (!result) return null;
+  const date = result.start.date();
+  const said = result.text.toLowerCase();
+  const weekdayOnly = result.start.isCertain('weekday') && !result.start.isCertain('day');
+  if (weekdayOnly && /\bthis\b/.test(said)) {
+    // "this Monday" is the one of this week, whichever side of today the person means.
+    if (direction === 'past' && isoDay(date) > isoDay(today)) return addDays(date, -7);
+    if (direction === 'future' && isoDay(date) < isoDay(today)) return addDays(date, 7);
+  } else if (weekdayOnly && !/\b(last|next|past|coming|previous|prev|following)\b/.test(said)) {
+    // chrono takes the nearest; the question says which way to look.
+    const wd = result.start.get('weekday') ?? date.getDay();
+    const back = (today.getDay() - wd + 7) % 7;
+    return direction === 'past' ? addDays(today, -back) : addDays(today, (wd - today.getDay() + 7) % 7 || 7);
+  } else if (!result.start.isCertain('year') && result.start.isCertain('month') && result.start.isCertain('day')) {
+    // "Feb 3" with no year: the one in the question's direction, unless that is almost a year off.
+    const days = (date.getTime() - today.getTime()) / 86_400_000;
+    if (direction === 'past' && days > 14) return new Date(date.getFullYear() - 1, date.getMonth(), date.getDate(), 12);
+    if (direction === 'future' && days < -14) return new Date(date.getFullYear() + 1, date.getMonth(), date.getDate(), 12);
   }
-  if (!date) return { ok: false, code: 'unparsed_date', message: `I couldn't read that as a date. ${hint}` };
+  return date;
+}
+
+/** An interview is in the past and a due date ahead; a date on the wrong side is questioned, kindly. */
+function checkDirection(date: Date, direction: 'past' | 'future', today: Date, hint: string): DateRead {
   const day = isoDay(date);
   if (direction === 'past') {
     if (day > isoDay(today))
