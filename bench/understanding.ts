@@ -37,7 +37,7 @@ export async function understandingBench(verbose = process.argv.includes('--verb
     const anger = loadAngerCorpus();
     const angerStarted = performance.now();
     const angerScores = [];
-    for (const step of ['next_step', 'growth_areas'] as const) angerScores.push(await scoreAngerAt(app.engine, database.db, anger, step));
+    for (const step of ['next_step', 'growth_tags'] as const) angerScores.push(await scoreAngerAt(app.engine, database.db, anger, step));
     const angerSeconds = (performance.now() - angerStarted) / 1000;
     console.log(`\nAnger told apart from pain: ${anger.length} labelled utterances, typed at the next step and at growth areas (${angerSeconds.toFixed(1)} s)`);
     report(

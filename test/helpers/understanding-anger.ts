@@ -74,7 +74,7 @@ function talker(engine: Engine, userId: string): Talker {
 const readAll = (r: TurnResult) => r.replies.map((x) => x.text).join('\n');
 
 /** Types each utterance at `step`, then returns to it (writing another, or `back`) for the next one. */
-export async function scoreAngerAt(engine: Engine, db: Kysely<Database>, corpus: AngerCase[], step: 'next_step' | 'growth_areas'): Promise<AngerScore> {
+export async function scoreAngerAt(engine: Engine, db: Kysely<Database>, corpus: AngerCase[], step: 'next_step' | 'growth_tags'): Promise<AngerScore> {
   const p = talker(engine, `anger-score-${step}`);
   await walkToStep(db, p, step);
   const score: AngerScore = {
@@ -101,13 +101,24 @@ export async function scoreAngerAt(engine: Engine, db: Kysely<Database>, corpus:
       if (REFRAME.test(readAll(result))) score.reframed++;
     }
     if (held) await p.click(choiceIds.confirm('change'));
-    else await p.text('back');
+    else await returnTo(db, p, step);
   }
   const at = await currentStep(db, p);
   if (at !== step) throw new Error(`the scoring walk drifted to ${at ?? 'nothing'}`);
   score.recall = score.caught / Math.max(1, score.hostile);
   score.falseAlarmRate = score.falseAlarms / Math.max(1, score.calm);
   return score;
+}
+
+/**
+ * Back to `step` after an answer it took: one `back` from the question after it, or a new walk when
+ * the answer finished the debrief (a next step that names its day needs no due-date question).
+ */
+async function returnTo(db: Kysely<Database>, p: Talker, step: string): Promise<void> {
+  const at = await currentStep(db, p);
+  if (at === step) return;
+  if (at === undefined) await walkToStep(db, p, step);
+  else await p.text('back');
 }
 
 export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

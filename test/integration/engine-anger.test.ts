@@ -82,7 +82,7 @@ describe('a hostile next step waits for the person to choose', () => {
 describe('pain is not anger', () => {
   it('"I hate that I froze" gets a kind word, not the cool-off', async () => {
     const p = person();
-    await walkToStep(h.db, p, 'growth_areas');
+    await walkToStep(h.db, p, 'growth_tags');
     await p.text('I hate that I froze on the system design question');
     expect(p.read()).not.toMatch(COOL_OFF);
     expect(p.read()).not.toMatch(/before sending/);
@@ -91,7 +91,7 @@ describe('pain is not anger', () => {
 
   it('a question about hate speech moderation is a topic, not anger', async () => {
     const p = person();
-    await walkToStep(h.db, p, 'growth_areas');
+    await walkToStep(h.db, p, 'growth_tags');
     await p.text('They asked about hate speech moderation and I had no framework');
     expect(p.read()).not.toMatch(COOL_OFF);
     expect(p.read()).not.toMatch(/before sending|hard on yourself/);

@@ -18,7 +18,7 @@ describe('anger told apart from pain, on the labelled corpus, through the real t
     expect(hostile / corpus.length).toBeLessThan(0.6);
   });
 
-  for (const step of ['next_step', 'growth_areas'] as const) {
+  for (const step of ['next_step', 'growth_tags'] as const) {
     it(`at ${step}: recall >= 95%, false alarms <= 3%`, async () => {
       const score = await scoreAngerAt(h.app.engine, h.db, corpus, step);
       console.log(angerLines(score).join('\n'));
