@@ -103,6 +103,7 @@ it('Slack over HTTP: a reply held when the bot died is posted once after restart
   const { answers, step } = await stored(store);
   expect(answers).toEqual([
     { step: 'company', value: 'Acme' },
+    { step: 'role_asked', value: 'Platform engineer' },
     { step: 'role', value: 'Platform engineer' },
   ]);
   expect(step).toBe('stage');
@@ -144,6 +145,7 @@ it('Discord: a reply held when the bot died is posted once after restart, and th
   const { answers, step } = await stored(store);
   expect(answers).toEqual([
     { step: 'company', value: 'Acme' },
+    { step: 'role_asked', value: 'Platform engineer' },
     { step: 'role', value: 'Platform engineer' },
   ]);
   expect(step).toBe('stage');
