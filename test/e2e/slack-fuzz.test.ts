@@ -23,7 +23,8 @@ type Obj = Record<string, unknown>;
 const badValue = fc.oneof(
   fc.constant(null),
   fc.integer(),
-  fc.double(),
+  // NaN and Infinity are sent as JSON null, which optional fields rightly accept (a Home `view` may be null).
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.boolean(),
   fc.constant(''),
   fc.array(fc.string(), { maxLength: 3 }),
@@ -130,8 +131,7 @@ describe('Slack edge under fuzzing', () => {
           if (res.status === 200) expect(res.body, bodies[i]!.what).toBe('');
         });
       }),
-      // A fixed seed keeps CI repeatable; FUZZ_SEED explores others. Random seeds on Postgres found,
-      // about one run in three, a malformed app_home_opened body whose Home tab got published: open.
+      // A fixed seed keeps CI repeatable; FUZZ_SEED explores others.
       { numRuns: Math.ceil(RUNS / BATCH), seed: Number(process.env.FUZZ_SEED ?? 20261129) },
     );
     expect(statuses.get(400)).toBeGreaterThan(RUNS / 2);
