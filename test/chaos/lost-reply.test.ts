@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { FakeDiscord, type FakeUser as DiscordUser } from '../helpers/fake-discord.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
+import { startFakeSlackSocket } from '../helpers/fake-slack-socket.js';
 import { botStore, spawnBot, type Bot } from '../helpers/spawn-bot.js';
 import { SlackDriver } from '../helpers/slack-requests.js';
 import { until } from '../helpers/chaos-script.js';
@@ -96,6 +97,53 @@ it('Slack over HTTP: a reply held when the bot died is posted once after restart
   await driver.dm(user, 'Platform engineer');
   await until('the next question', () => count(/Which stage/) === 1, 30_000);
   // A few more sweeps: nothing is posted twice.
+  await new Promise((r) => setTimeout(r, 3_000));
+  expect(count(/role at Acme/)).toBe(1);
+  await stop(second);
+
+  const { answers, step } = await stored(store);
+  expect(answers).toEqual([
+    { step: 'company', value: 'Acme' },
+    { step: 'role_asked', value: 'Platform engineer' },
+    { step: 'role', value: 'Platform engineer' },
+  ]);
+  expect(step).toBe('stage');
+});
+
+it('Slack over Socket Mode: a reply held when the bot died is posted once after restart, and the next answer lands on it', async () => {
+  const store = await botStore();
+  cleanups.push(() => store.dispose());
+  const sock = await startFakeSlackSocket();
+  cleanups.push(() => sock.close());
+  const fake: FakeSlack = await startFakeSlack({ teamId: TEAM, socketUrl: () => sock.nextUrl() });
+  cleanups.push(() => fake.close());
+  const env = { ...store.env, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: 'xapp-1-A0DEBRIEF01-1111-chaos', SLACK_API_URL: fake.apiUrl };
+  // Builds payloads in Slack's shapes only; in Socket Mode they travel as envelopes, not POSTs.
+  const driver = new SlackDriver({ eventsUrl: 'http://127.0.0.1:9/unused', secret: 'unused', fake, teamId: TEAM });
+  const user = 'U0CHAOS0002';
+  const dm = fake.dmOf(user);
+  const count = (re: RegExp) => fake.messages(dm).filter((m) => re.test(m.text)).length;
+  const say = (text: string) => sock.deliver('events_api', JSON.parse(driver.eventBody(user, text).raw));
+
+  const first = launch(env);
+  await first.waitFor(/slack adapter started/, { ms: 300_000 });
+  await sock.waitForConnections(1, 60_000);
+  await sock.deliver('slash_commands', Object.fromEntries(new URLSearchParams(driver.commandBody(user, '', dm).raw)));
+  await until('the first question', () => count(/Which company/) === 1, 60_000);
+
+  const release = fake.failWhere('chat.postMessage', (p) => /role at Acme/.test(String(p.text ?? '')), { kind: 'hold' });
+  await say('Acme');
+  await until('the reply to be held', () => fake.calls.some((c) => c.method === 'chat.postMessage' && c.status === 0 && /role at Acme/.test(String(c.params.text))));
+  await kill(first);
+  release();
+  expect(count(/role at Acme/)).toBe(0);
+
+  const second = launch(env);
+  await second.waitFor(/slack adapter started/, { ms: 300_000 });
+  await sock.waitForConnections(2, 60_000);
+  await until('the lost reply to be posted', () => count(/role at Acme/) === 1, 120_000);
+  await say('Platform engineer');
+  await until('the next question', () => count(/Which stage/) === 1, 30_000);
   await new Promise((r) => setTimeout(r, 3_000));
   expect(count(/role at Acme/)).toBe(1);
   await stop(second);
