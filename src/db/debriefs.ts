@@ -1,5 +1,86 @@
-import { sql, type Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DebriefRecord, OpenStep } from '../engine/types.js';
 import type { Database } from './types.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/** Whose a new record is and when it was made. */
+export interface Owner {
+  memberId: string;
+  conversationId: string;
+  now: Date;
+}
+
+/** Keeps a finished debrief and, when they set one, its next step as an open action item. */
+export async function insertDebrief(db: Executor, owner: Owner, d: DebriefRecord): Promise<string> {
+  const id = randomUUID();
+  await db
+    .insertInto('debriefs')
+    .values({
+      id,
+      member_id: owner.memberId,
+      conversation_id: owner.conversationId,
+      company: d.company,
+      role: d.role,
+      stage: d.stage,
+      interview_date: d.interviewDate,
+      outcome: d.outcome,
+      mood: d.mood,
+      strength_tags: JSON.stringify(d.strengthTags),
+      strengths: d.strengths,
+      growth_tags: JSON.stringify(d.growthTags),
+      growth_areas: d.growthAreas,
+      feedback_status: d.feedbackStatus,
+      feedback_strengths: d.feedbackStrengths,
+      feedback_weaknesses: d.feedbackWeaknesses,
+      fit: d.fit,
+      thanked: d.thanked,
+      contacts: d.contacts,
+      next_step: d.nextStep?.text ?? null,
+      created_at: owner.now,
+    })
+    .execute();
+  if (d.nextStep)
+    await db
+      .insertInto('action_items')
+      .values({
+        id: randomUUID(),
+        member_id: owner.memberId,
+        debrief_id: id,
+        text: d.nextStep.text,
+        due_date: d.nextStep.due,
+        created_at: owner.now,
+        updated_at: owner.now,
+      })
+      .execute();
+  return id;
+}
+
+/** The member's open next steps, oldest first: the ones a check-in asks about. */
+export async function oldestOpenSteps(db: Executor, memberId: string, limit: number): Promise<OpenStep[]> {
+  const rows = await db
+    .selectFrom('action_items')
+    .select(['id', 'text', 'due_date'])
+    .where('member_id', '=', memberId)
+    .where('status', '=', 'open')
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, text: r.text, due: r.due_date }));
+}
+
+/** Closes an open next step of the member's; one closed meanwhile (or someone else's) stays as it is. */
+export async function closeStep(db: Executor, memberId: string, id: string, status: 'done' | 'dropped', now: Date): Promise<void> {
+  await db
+    .updateTable('action_items')
+    .set({ status, updated_at: now })
+    .where('id', '=', id)
+    .where('member_id', '=', memberId)
+    .where('status', '=', 'open')
+    .execute();
+}
 
 /**
  * The day a debrief belongs to: the interview's, or the day it was saved when the member skipped

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { ConcurrentTurn } from '../db/conversations.js';
 import type { Undelivered } from '../db/deliveries.js';
+import { flowReads, flowWrites } from '../db/flow-records.js';
 import { turnStore, type TurnStore } from '../db/turn-store.js';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
@@ -204,7 +205,7 @@ async function runDialogue(d: Deps, turn: InboundTurn, now: Date): Promise<TurnR
     answers: outcome.answers,
     inbound: { turn, result: receiptOf(result) },
     now,
-    ...(done && save ? { alongside: (trx) => save({ trx, memberId, conversationId: done.conversationId, now }) } : {}),
+    ...(done && save ? { alongside: (trx) => save(flowWrites(trx, { memberId, conversationId: done.conversationId, now })) } : {}),
   });
   if (written === 'duplicate') throw new Duplicate();
   if (written === 'race') throw new ConcurrentTurn();
@@ -254,7 +255,7 @@ async function loadForStart(
   const loaded: Record<string, Record<string, unknown>> = {};
   for (const id of candidates) {
     const flow = d.opts.flows.get(id);
-    if (flow?.load) loaded[id] = await flow.load({ db: d.opts.db, memberId, now });
+    if (flow?.load) loaded[id] = await flow.load({ records: flowReads(d.opts.db, memberId), now });
   }
   return Object.keys(loaded).length > 0 ? loaded : undefined;
 }

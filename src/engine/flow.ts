@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
 import type { ZodType } from 'zod';
-import type { Database } from '../db/types.js';
-import type { Card, Reply } from './types.js';
+import type { Card, FlowReads, FlowWrites, Reply } from './types.js';
 
 /**
  * A dialogue as data. The engine walks steps; a flow file says what is asked, how answers are
@@ -87,13 +85,6 @@ export interface Step<A, K extends keyof A & string = keyof A & string> {
   confirm?: (value: A[K], ctx: StepContext<A>) => Confirmation | null;
 }
 
-export interface SaveContext {
-  trx: Transaction<Database>;
-  memberId: string;
-  conversationId: string;
-  now: Date;
-}
-
 export interface Completion {
   card?: Card;
   closing: Aside[];
@@ -101,8 +92,9 @@ export interface Completion {
   chain?: string;
   /** Offers after the closing words, e.g. a button that turns on check-ins (a command's button). */
   offers?: Reply[];
-  /** Writes the flow's record (a debrief, an action item) in the turn's own transaction. */
-  save?: (ctx: SaveContext) => Promise<void>;
+  /** Keeps the flow's record (a debrief and its next step) through the port, in the turn's own
+   *  transaction: the flow says what to keep, src/db how. */
+  save?: (records: FlowWrites) => Promise<void>;
 }
 
 export interface Flow<A> {
@@ -119,9 +111,9 @@ export interface Flow<A> {
   reactToText?: (text: string, ctx: StepContext<A>) => Aside[];
   /** `platform` lets a flow leave out what that platform cannot do (the terminal sends no check-ins). */
   complete: (answers: Partial<A>, ctx: { now: Date; platform?: string }) => Completion;
-  /** Data the flow needs before its first question (e.g. a member's open action items), read in the
-   *  turn's transaction when the flow is about to start. */
-  load?: (ctx: { db: Kysely<Database>; memberId: string; now: Date }) => Promise<Record<string, unknown>>;
+  /** Data the flow needs before its first question (e.g. a member's open next steps), read through the
+   *  port when the flow is about to start. */
+  load?: (ctx: { records: FlowReads; now: Date }) => Promise<Record<string, unknown>>;
   /** Answers known at the start, from the start button's argument and from `load`. Keys that are not
    *  step ids are kept with the answers for the whole conversation. */
   seed?: (ctx: { arg: string | undefined; loaded: Record<string, unknown> | undefined; now: Date }) => Partial<A>;

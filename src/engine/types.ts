@@ -112,3 +112,48 @@ export interface RecordedAnswer {
   value: unknown;
   skipped: boolean;
 }
+
+/** A finished debrief as its flow hands it over to be kept (src/db/debriefs.ts maps it to rows). */
+export interface DebriefRecord {
+  company: string;
+  role: string;
+  stage: string;
+  interviewDate: string | null;
+  outcome: string;
+  mood: number | null;
+  strengthTags: string[];
+  strengths: string | null;
+  growthTags: string[];
+  growthAreas: string | null;
+  feedbackStatus: string | null;
+  feedbackStrengths: string | null;
+  feedbackWeaknesses: string | null;
+  fit: string | null;
+  thanked: boolean | null;
+  contacts: string | null;
+  /** The step they set themselves, kept with the debrief and as an action item a check-in asks about. */
+  nextStep: { text: string; due: string | null } | null;
+}
+
+/** An open next step, as a check-in asks about it. */
+export interface OpenStep {
+  id: string;
+  text: string;
+  due: string | null;
+}
+
+/**
+ * What a finishing flow may keep: a port, so flows say what to keep and src/db says how. Bound to the
+ * member, the conversation and the turn's time, and written in the turn's own transaction.
+ */
+export interface FlowWrites {
+  saveDebrief(debrief: DebriefRecord): Promise<void>;
+  /** Closes one of the member's open next steps; one already closed (or not theirs) is left alone. */
+  closeStep(id: string, status: 'done' | 'dropped'): Promise<void>;
+}
+
+/** What a flow may read about the member before its first question. */
+export interface FlowReads {
+  /** Their open next steps, oldest first. */
+  openSteps(limit: number): Promise<OpenStep[]>;
+}

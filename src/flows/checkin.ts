@@ -102,18 +102,7 @@ export const checkinFlow: Flow<A> = {
   steps: steps as unknown as Flow<A>['steps'],
   intro: () => "Hi! Here's your weekly check-in. It takes a minute.",
   subject: () => 'this week',
-  load: async ({ db, memberId }) => {
-    const items = await db
-      .selectFrom('action_items')
-      .select(['id', 'text', 'due_date'])
-      .where('member_id', '=', memberId)
-      .where('status', '=', 'open')
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(MAX_ITEMS)
-      .execute();
-    return { items: items.map((i) => ({ id: i.id, text: i.text, due: i.due_date })) };
-  },
+  load: async ({ records }) => ({ items: await records.openSteps(MAX_ITEMS) }),
   seed: ({ loaded }) => ({ items: (loaded?.items as A['items'] | undefined) ?? [] }),
   complete: (a) => {
     const items = a.items ?? [];
@@ -134,17 +123,8 @@ export const checkinFlow: Flow<A> = {
         },
       ],
       ...(a.interviews ? { chain: 'debrief' } : {}),
-      save: async ({ trx, memberId, now }) => {
-        for (const { item, status } of statuses) {
-          if (status === 'open') continue;
-          await trx
-            .updateTable('action_items')
-            .set({ status, updated_at: now })
-            .where('id', '=', item.id)
-            .where('member_id', '=', memberId)
-            .where('status', '=', 'open')
-            .execute();
-        }
+      save: async (records) => {
+        for (const { item, status } of statuses) if (status !== 'open') await records.closeStep(item.id, status);
       },
     };
   },

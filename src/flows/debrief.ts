@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import * as chrono from 'chrono-node';
 import { z } from 'zod';
 import type { Aside, Flow, Option, Step, StepContext } from '../engine/flow.js';
@@ -695,48 +694,25 @@ export const debriefFlow: Flow<A> = {
         expectsText: false,
       },
     ],
-    save: async ({ trx, memberId, conversationId, now }) => {
-      const debriefId = randomUUID();
-      await trx
-        .insertInto('debriefs')
-        .values({
-          id: debriefId,
-          member_id: memberId,
-          conversation_id: conversationId,
-          company: a.company ?? '',
-          role: a.role ?? '',
-          stage: a.stage ?? 'other',
-          interview_date: a.interview_date ?? null,
-          outcome: a.outcome ?? 'waiting',
-          mood: a.mood ?? null,
-          strength_tags: JSON.stringify(a.strength_tags ?? []),
-          strengths: a.strengths ?? null,
-          growth_tags: JSON.stringify(a.growth_tags ?? []),
-          growth_areas: a.growth_areas ?? null,
-          feedback_status: a.feedback ?? null,
-          feedback_strengths: a.feedback_strengths ?? null,
-          feedback_weaknesses: a.feedback_weaknesses ?? null,
-          fit: a.fit ?? null,
-          thanked: a.thanked ?? null,
-          contacts: a.contacts ?? null,
-          next_step: a.next_step ?? null,
-          created_at: now,
-        })
-        .execute();
-      if (a.next_step) {
-        await trx
-          .insertInto('action_items')
-          .values({
-            id: randomUUID(),
-            member_id: memberId,
-            debrief_id: debriefId,
-            text: a.next_step,
-            due_date: a.next_step_due ?? null,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-      }
-    },
+    save: (records) =>
+      records.saveDebrief({
+        company: a.company ?? '',
+        role: a.role ?? '',
+        stage: a.stage ?? 'other',
+        interviewDate: a.interview_date ?? null,
+        outcome: a.outcome ?? 'waiting',
+        mood: a.mood ?? null,
+        strengthTags: a.strength_tags ?? [],
+        strengths: a.strengths ?? null,
+        growthTags: a.growth_tags ?? [],
+        growthAreas: a.growth_areas ?? null,
+        feedbackStatus: a.feedback ?? null,
+        feedbackStrengths: a.feedback_strengths ?? null,
+        feedbackWeaknesses: a.feedback_weaknesses ?? null,
+        fit: a.fit ?? null,
+        thanked: a.thanked ?? null,
+        contacts: a.contacts ?? null,
+        nextStep: a.next_step ? { text: a.next_step, due: a.next_step_due ?? null } : null,
+      }),
   }),
 };
