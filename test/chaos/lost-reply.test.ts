@@ -66,6 +66,32 @@ async function stored(store: Awaited<ReturnType<typeof botStore>>) {
   }
 }
 
+/**
+ * The second half of every case: a new bot comes up, posts the held reply once, and the person's next
+ * message is stored as the answer to the question that reply asked.
+ */
+async function recovers(opts: { env: Record<string, string>; ready: RegExp; count: (re: RegExp) => number; say: (text: string) => unknown; store: Awaited<ReturnType<typeof botStore>> }) {
+  const { count, store } = opts;
+  expect(count(/role at Acme/)).toBe(0);
+  const second = launch(opts.env);
+  await second.waitFor(opts.ready, { ms: 300_000 });
+  await until('the lost reply to be posted', () => count(/role at Acme/) === 1, 120_000);
+  await opts.say('Platform engineer');
+  await until('the next question', () => count(/Which stage/) === 1, 30_000);
+  // A few more sweeps: nothing is posted twice.
+  await new Promise((r) => setTimeout(r, 3_000));
+  expect(count(/role at Acme/)).toBe(1);
+  await stop(second);
+
+  const { answers, step } = await stored(store);
+  expect(answers).toEqual([
+    { step: 'company', value: 'Acme' },
+    { step: 'role_asked', value: 'Platform engineer' },
+    { step: 'role', value: 'Platform engineer' },
+  ]);
+  expect(step).toBe('stage');
+}
+
 it('Slack over HTTP: a reply held when the bot died is posted once after restart, and the next answer lands on it', async () => {
   const store = await botStore();
   cleanups.push(() => store.dispose());
@@ -89,25 +115,7 @@ it('Slack over HTTP: a reply held when the bot died is posted once after restart
   await until('the reply to be held', () => fake.calls.some((c) => c.method === 'chat.postMessage' && c.status === 0 && /role at Acme/.test(String(c.params.text))));
   await kill(first);
   release();
-  expect(count(/role at Acme/)).toBe(0);
-
-  const second = launch(env);
-  await second.waitFor(/slack adapter started/, { ms: 300_000 });
-  await until('the lost reply to be posted', () => count(/role at Acme/) === 1, 120_000);
-  await driver.dm(user, 'Platform engineer');
-  await until('the next question', () => count(/Which stage/) === 1, 30_000);
-  // A few more sweeps: nothing is posted twice.
-  await new Promise((r) => setTimeout(r, 3_000));
-  expect(count(/role at Acme/)).toBe(1);
-  await stop(second);
-
-  const { answers, step } = await stored(store);
-  expect(answers).toEqual([
-    { step: 'company', value: 'Acme' },
-    { step: 'role_asked', value: 'Platform engineer' },
-    { step: 'role', value: 'Platform engineer' },
-  ]);
-  expect(step).toBe('stage');
+  await recovers({ env, ready: /slack adapter started/, count, say: (t) => driver.dm(user, t), store });
 });
 
 it('Slack over Socket Mode: a reply held when the bot died is posted once after restart, and the next answer lands on it', async () => {
@@ -136,25 +144,7 @@ it('Slack over Socket Mode: a reply held when the bot died is posted once after 
   await until('the reply to be held', () => fake.calls.some((c) => c.method === 'chat.postMessage' && c.status === 0 && /role at Acme/.test(String(c.params.text))));
   await kill(first);
   release();
-  expect(count(/role at Acme/)).toBe(0);
-
-  const second = launch(env);
-  await second.waitFor(/slack adapter started/, { ms: 300_000 });
-  await sock.waitForConnections(2, 60_000);
-  await until('the lost reply to be posted', () => count(/role at Acme/) === 1, 120_000);
-  await say('Platform engineer');
-  await until('the next question', () => count(/Which stage/) === 1, 30_000);
-  await new Promise((r) => setTimeout(r, 3_000));
-  expect(count(/role at Acme/)).toBe(1);
-  await stop(second);
-
-  const { answers, step } = await stored(store);
-  expect(answers).toEqual([
-    { step: 'company', value: 'Acme' },
-    { step: 'role_asked', value: 'Platform engineer' },
-    { step: 'role', value: 'Platform engineer' },
-  ]);
-  expect(step).toBe('stage');
+  await recovers({ env, ready: /slack adapter started/, count, say, store });
 });
 
 it('Discord: a reply held when the bot died is posted once after restart, and the next answer lands on it', async () => {
@@ -179,22 +169,5 @@ it('Discord: a reply held when the bot died is posted once after restart, and th
   fake.sendDm(person, 'Acme');
   await until('the reply to be held', () => fake.calls.some((c) => c.method === 'POST' && c.status === 0 && /role at Acme/.test(String(c.body?.content ?? ''))));
   await kill(first);
-  expect(count(/role at Acme/)).toBe(0);
-
-  const second = launch(env);
-  await second.waitFor(/discord connected/, { ms: 300_000 });
-  await until('the lost reply to be posted', () => count(/role at Acme/) === 1, 120_000);
-  fake.sendDm(person, 'Platform engineer');
-  await until('the next question', () => count(/Which stage/) === 1, 30_000);
-  await new Promise((r) => setTimeout(r, 3_000));
-  expect(count(/role at Acme/)).toBe(1);
-  await stop(second);
-
-  const { answers, step } = await stored(store);
-  expect(answers).toEqual([
-    { step: 'company', value: 'Acme' },
-    { step: 'role_asked', value: 'Platform engineer' },
-    { step: 'role', value: 'Platform engineer' },
-  ]);
-  expect(step).toBe('stage');
+  await recovers({ env, ready: /discord connected/, count, say: (t) => fake.sendDm(person, t), store });
 });
