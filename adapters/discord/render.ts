@@ -7,7 +7,8 @@ import {
   type APIEmbed,
   type APIStringSelectComponent,
 } from 'discord.js';
-import { OPEN_PROMPT, choiceRole, type Choice, type Reply } from '../../src/app.js';
+import type { Choice, Reply } from '../../src/app.js';
+import { PICK_ANY, answeredLine, choiceLayout, chunks, clip } from '../render-common.js';
 import { encodeCustomId } from './parse.js';
 
 /** One Discord message: what `channel.send`, `interaction.reply` and `update` take. */
@@ -22,17 +23,8 @@ type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
 
 // Discord's limits (https://discord.com/developers/docs/resources/message, .../components/reference).
 const CONTENT_MAX = 2000;
-const BUTTONS_PER_ROW = 5;
-const ROWS_MAX = 5;
-const BUTTON_LABEL_MAX = 80;
-const SELECT_OPTIONS_MAX = 25;
-const SELECT_LABEL_MAX = 100;
-const EMBED_TITLE_MAX = 256;
-const EMBED_FIELDS_MAX = 25;
-const FIELD_NAME_MAX = 256;
-const FIELD_VALUE_MAX = 1024;
-
-const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
+const MAX = { buttonsPerRow: 5, rows: 5, buttonLabel: 80, selectOptions: 25, selectLabel: 100 };
+const EMBED_MAX = { title: 256, fields: 25, fieldName: 256, fieldValue: 1024 };
 
 /**
  * The engine's light markup as Discord markdown: *bold* becomes **bold**; _italic_ and `code` are
@@ -66,27 +58,24 @@ function button(owner: string, promptRef: string, choice: Choice, style: ButtonS
   return {
     type: ComponentType.Button,
     style,
-    label: clip(choice.label, BUTTON_LABEL_MAX),
+    label: clip(choice.label, MAX.buttonLabel),
     custom_id: encodeCustomId({ owner, promptRef, choiceId: choice.id }),
   } as APIButtonComponent;
 }
 
 function rowsOf(buttons: APIButtonComponent[]): Row[] {
-  const rows: Row[] = [];
-  for (let i = 0; i < buttons.length; i += BUTTONS_PER_ROW)
-    rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + BUTTONS_PER_ROW) });
-  return rows;
+  return chunks(buttons, MAX.buttonsPerRow).map((components) => ({ type: ComponentType.ActionRow, components }));
 }
 
 function select(owner: string, promptRef: string, choices: Choice[], multi: boolean): Row {
-  const options = choices.slice(0, SELECT_OPTIONS_MAX);
+  const options = choices.slice(0, MAX.selectOptions);
   const menu: APIStringSelectComponent = {
     type: ComponentType.StringSelect,
     custom_id: encodeCustomId({ owner, promptRef, choiceId: '' }),
-    placeholder: multi ? 'Pick any that fit' : 'Pick one',
+    placeholder: multi ? PICK_ANY : 'Pick one',
     min_values: 1,
     max_values: multi ? options.length : 1,
-    options: options.map((c) => ({ label: clip(c.label, SELECT_LABEL_MAX), value: c.id })),
+    options: options.map((c) => ({ label: clip(c.label, MAX.selectLabel), value: c.id })),
   };
   return { type: ComponentType.ActionRow, components: [menu] };
 }
@@ -97,30 +86,28 @@ function select(owner: string, promptRef: string, choices: Choice[], multi: bool
  * a click by anyone else is turned away before it reaches the engine.
  */
 function components(reply: Reply, owner: string): Row[] {
-  const choices = reply.choices ?? [];
-  if (choices.length === 0) return [];
-  const promptRef = reply.promptRef ?? OPEN_PROMPT;
-  const answers = choices.filter((c) => choiceRole(c.id).role === 'answer');
-  const commands = choices.filter((c) => choiceRole(c.id).role === 'control');
-  const commandRows = rowsOf(commands.map((c) => button(owner, promptRef, c, ButtonStyle.Secondary)));
-  const room = ROWS_MAX - commandRows.length;
+  const layout = choiceLayout(reply);
+  if (!layout) return [];
+  const { promptRef, answers, controls, multi } = layout;
+  const controlRows = rowsOf(controls.map((c) => button(owner, promptRef, c, ButtonStyle.Secondary)));
+  const room = MAX.rows - controlRows.length;
   let answerRows: Row[] = [];
   if (answers.length > 0) {
     answerRows =
-      reply.multi || answers.length > room * BUTTONS_PER_ROW
-        ? [select(owner, promptRef, answers, Boolean(reply.multi))]
+      multi || answers.length > room * MAX.buttonsPerRow
+        ? [select(owner, promptRef, answers, multi)]
         : rowsOf(answers.map((c) => button(owner, promptRef, c, ButtonStyle.Primary)));
   }
-  return [...answerRows, ...commandRows].slice(0, ROWS_MAX);
+  return [...answerRows, ...controlRows].slice(0, MAX.rows);
 }
 
 function embed(card: NonNullable<Reply['card']>): APIEmbed {
   return {
-    title: clip(card.title, EMBED_TITLE_MAX),
+    title: clip(card.title, EMBED_MAX.title),
     color: 0x5865f2,
-    fields: card.fields.slice(0, EMBED_FIELDS_MAX).map((f) => ({
-      name: clip(f.label, FIELD_NAME_MAX),
-      value: clip(f.value === '' ? '—' : f.value, FIELD_VALUE_MAX),
+    fields: card.fields.slice(0, EMBED_MAX.fields).map((f) => ({
+      name: clip(f.label, EMBED_MAX.fieldName),
+      value: clip(f.value === '' ? '—' : f.value, EMBED_MAX.fieldValue),
       inline: false,
     })),
   };
@@ -158,7 +145,7 @@ export function answeredMessage(
   picked: { customId: string; values: readonly string[] },
   labels: readonly string[],
 ): { content: string; components: Row[] } {
-  const answer = labels.length > 0 ? `\n> ✓ ${labels.join(', ')}` : '';
+  const answer = labels.length > 0 ? `\n> ${answeredLine(labels)}` : '';
   const disabled = rows.map((row) => ({
     ...row,
     components: row.components.map((c): APIComponentInMessageActionRow => {

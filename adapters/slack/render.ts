@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
-import { OPEN_PROMPT, choiceRole, type Choice, type Reply } from '../../src/app.js';
+import type { Choice, Reply } from '../../src/app.js';
+import { PICK_ANY, answeredLine, choiceLayout, chunks, clip, type ChoiceLayout } from '../render-common.js';
 import { CHOICE_ACTION_PREFIX, DONE_ACTION, TAGS_ACTION, encodeValue } from './action-ids.js';
 
 type KnownBlock = types.KnownBlock;
@@ -13,13 +14,7 @@ export interface SlackMessage {
 
 // Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks): section text 3,000 chars,
 // 10 fields of 2,000, 25 elements per actions block, button text 75, checkboxes 10 options.
-const SECTION_TEXT_MAX = 3000;
-const FIELD_MAX = 2000;
-const FIELDS_PER_SECTION = 10;
-const ACTIONS_PER_BLOCK = 25;
-const BUTTON_TEXT_MAX = 75;
-const OPTION_TEXT_MAX = 75;
-const CHECKBOXES_MAX = 10;
+const MAX = { sectionText: 3000, field: 2000, fieldsPerSection: 10, actionsPerBlock: 25, buttonText: 75, optionText: 75, checkboxes: 10 };
 
 /**
  * The engine's light markup (*bold*, _italic_, `code`) is Slack mrkdwn already; only the three
@@ -38,20 +33,13 @@ const escapeKeepingChannels = (s: string) =>
     .map((part, i) => (i % 2 === 1 ? part : escapeMrkdwn(part)))
     .join('');
 
-const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 const plain = (text: string, max: number) => ({ type: 'plain_text' as const, text: clip(text, max), emoji: true });
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** Long text is split over several sections; escaping first could cut an entity in half. */
 function textSections(text: string): KnownBlock[] {
-  return chunks([...text], SECTION_TEXT_MAX / 2).map((part) => ({
+  return chunks([...text], MAX.sectionText / 2).map((part) => ({
     type: 'section',
-    text: { type: 'mrkdwn', text: clip(escapeKeepingChannels(part.join('')), SECTION_TEXT_MAX) },
+    text: { type: 'mrkdwn', text: clip(escapeKeepingChannels(part.join('')), MAX.sectionText) },
   }));
 }
 
@@ -59,53 +47,50 @@ function button(promptRef: string, choice: Choice, index: number): Button {
   return {
     type: 'button',
     action_id: `${CHOICE_ACTION_PREFIX}${index}`,
-    text: plain(choice.label, BUTTON_TEXT_MAX),
+    text: plain(choice.label, MAX.buttonText),
     value: encodeValue({ p: promptRef, c: choice.id }),
   };
 }
 
 /** Tags: checkboxes (or a multi-select past ten) plus "Done"; control choices (skip, pause) stay single buttons. */
-function multiBlocks(promptRef: string, choices: readonly Choice[]): KnownBlock[] {
-  const tags = choices.filter((c) => choiceRole(c.id).role === 'answer');
-  const commands = choices.filter((c) => choiceRole(c.id).role === 'control');
-  const options = tags.map((c) => ({ text: plain(c.label, OPTION_TEXT_MAX), value: c.id }));
+function multiBlocks({ promptRef, answers, controls }: ChoiceLayout): KnownBlock[] {
+  const options = answers.map((c) => ({ text: plain(c.label, MAX.optionText), value: c.id }));
   const picker: types.Checkboxes | types.MultiStaticSelect =
-    options.length <= CHECKBOXES_MAX
+    options.length <= MAX.checkboxes
       ? { type: 'checkboxes', action_id: TAGS_ACTION, options }
-      : { type: 'multi_static_select', action_id: TAGS_ACTION, options, placeholder: plain('Pick any that fit', 150) };
+      : { type: 'multi_static_select', action_id: TAGS_ACTION, options, placeholder: plain(PICK_ANY, 150) };
   const done: Button = {
     type: 'button',
     action_id: DONE_ACTION,
     style: 'primary',
-    text: plain('Done', BUTTON_TEXT_MAX),
+    text: plain('Done', MAX.buttonText),
     value: encodeValue({ p: promptRef, c: '' }),
   };
   return [
     { type: 'actions', elements: [picker] },
-    { type: 'actions', elements: [done, ...commands.map((c, i) => button(promptRef, c, i))] },
+    { type: 'actions', elements: [done, ...controls.map((c, i) => button(promptRef, c, i))] },
   ];
 }
 
+/** Single choices are buttons in the engine's order, answers and controls alike. */
 function choiceBlocks(reply: Reply): KnownBlock[] {
-  const choices = reply.choices ?? [];
-  if (choices.length === 0) return [];
-  // Buttons without a promptRef could not be answered; the engine always sets one with choices.
-  const promptRef = reply.promptRef ?? OPEN_PROMPT;
-  if (reply.multi) return multiBlocks(promptRef, choices);
+  const layout = choiceLayout(reply);
+  if (!layout) return [];
+  if (layout.multi) return multiBlocks(layout);
   return chunks(
-    choices.map((c, i) => button(promptRef, c, i)),
-    ACTIONS_PER_BLOCK,
+    layout.all.map((c, i) => button(layout.promptRef, c, i)),
+    MAX.actionsPerBlock,
   ).map((elements) => ({ type: 'actions', elements }));
 }
 
 function cardBlocks(card: NonNullable<Reply['card']>): KnownBlock[] {
   const fields = card.fields.map((f) => ({
     type: 'mrkdwn' as const,
-    text: clip(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, FIELD_MAX),
+    text: clip(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, MAX.field),
   }));
   return [
     { type: 'header', text: plain(card.title, 150) },
-    ...chunks(fields, FIELDS_PER_SECTION).map((part) => ({ type: 'section' as const, fields: part })),
+    ...chunks(fields, MAX.fieldsPerSection).map((part) => ({ type: 'section' as const, fields: part })),
   ];
 }
 
@@ -134,6 +119,6 @@ export function answeredBlocks(blocks: readonly KnownBlock[], labels: readonly s
   if (labels.length === 0) return kept;
   return [
     ...kept,
-    { type: 'context', elements: [{ type: 'mrkdwn', text: `✓ ${escapeMrkdwn(labels.join(', '))}` }] },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(answeredLine(labels)) }] },
   ];
 }
