@@ -1,18 +1,21 @@
 import type { Config } from '../src/config.js';
-import type { StartAdapter } from './types.js';
+import { terminal } from './console/config.js';
+import { discord } from './discord/config.js';
+import { slack } from './slack/config.js';
+import type { Platform, StartAdapter } from './types.js';
+
+/** Every platform Debrief can run on: a platform is its folder and its line here. */
+export const platforms: readonly Platform[] = [slack, discord, terminal];
 
 /**
- * Which platform edges run for this configuration. The terminal is the default when no platform
- * has credentials; each platform is one folder here and one line below. Adapters are imported only
- * when chosen, so a configuration error is reported before Bolt or discord.js is even loaded.
+ * Which platform edges run for this configuration (loaded with the same list): each one whose
+ * variables are set, or else the fallback (the terminal). Every adapter hands its turns to the shared
+ * turn runner, which marks each delivery, so its lost replies are looked for from the start.
  */
-export function selectAdapters(config: Readonly<Config>): { name: string; start: StartAdapter }[] {
-  const selected: { name: string; start: StartAdapter }[] = [];
-  if (config.slack)
-    selected.push({ name: 'slack', start: async (app, argv) => (app.replies.track('slack'), (await import('./slack/index.js')).startSlack(app, argv)) });
-  if (config.discord)
-    selected.push({ name: 'discord', start: async (app, argv) => (app.replies.track('discord'), (await import('./discord/index.js')).startDiscord(app, argv)) });
-  if (selected.length === 0)
-    selected.push({ name: 'console', start: async (app, argv) => (app.replies.track('console'), (await import('./console/index.js')).startConsole(app, argv)) });
-  return selected;
+export function selectAdapters(config: Readonly<Config>, list: readonly Platform[] = platforms): { name: string; start: StartAdapter }[] {
+  const on = list.filter((p) => !p.fallback && config.platforms[p.name] !== undefined);
+  return (on.length > 0 ? on : list.filter((p) => p.fallback)).map((p) => ({
+    name: p.name,
+    start: (app, argv) => (app.replies.track(p.name), p.start(app, argv)),
+  }));
 }

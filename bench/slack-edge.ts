@@ -1,5 +1,6 @@
 import { startSlack } from '../adapters/slack/index.js';
 import { createApp } from '../src/app.js';
+import { platforms } from '../adapters/index.js';
 import { loadConfig } from '../src/config.js';
 import { startFakeSlack } from '../test/helpers/fake-slack.js';
 import { signature } from '../test/helpers/slack-requests.js';
@@ -16,7 +17,7 @@ export async function slackEdgeBench(): Promise<void> {
   const fake = await startFakeSlack({ teamId: 'TBENCH01' });
   const database = await benchPostgres(10);
   const app = await createApp(
-    loadConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: fake.apiUrl }),
+    loadConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: fake.apiUrl }, platforms),
     silent,
     { database },
   );

@@ -3,17 +3,22 @@ import { checkCron, checkTimeZone } from './cron.js';
 import { StartupError } from './startup-error.js';
 
 /**
- * Every environment variable Debrief reads, in one place. `.env.example` lists the same names with a
- * comment each; keep the two in step.
+ * The app's environment variables. Each platform declares its own in its adapter's folder
+ * (`adapters/<name>/config.ts`), and `loadConfig` validates them all together, so that every bad
+ * variable is named in one line. `.env.example` lists the same names with a comment each; keep the
+ * two in step.
  */
 
-const optionalString = z
+/** A copied `.env.example` leaves variables empty: empty means unset. */
+export const unsetIfEmpty = <T extends z.ZodType>(inner: T) => z.preprocess((v) => (v === '' ? undefined : v), inner.optional());
+
+export const optionalString = z
   .string()
   .trim()
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const port = (what: string) =>
+export const port = (what: string) =>
   z.coerce
     .number({ error: `must be a port number (1-65535) for ${what}` })
     .int({ error: `must be a whole port number (1-65535) for ${what}` })
@@ -25,40 +30,31 @@ const positiveNumber = (unit: string) =>
     .number({ error: `must be a number of ${unit}` })
     .positive({ error: `must be a positive number of ${unit}` });
 
-const postgresUrl = z
-  .string()
-  .trim()
-  .refine(
-    (v) => {
-      try {
-        const u = new URL(v);
-        return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname !== '';
-      } catch {
-        return false;
-      }
-    },
-    { error: 'must be a URL like postgres://user:password@host:5432/dbname' },
-  );
+/** A URL the WHATWG parser takes and `fits` accepts; the message names what was expected. */
+const url = (fits: (u: URL) => boolean, error: string) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (v) => {
+        try {
+          return fits(new URL(v));
+        } catch {
+          return false;
+        }
+      },
+      { error },
+    );
 
-const httpUrl = z
-  .string()
-  .trim()
-  .refine(
-    (v) => {
-      try {
-        const u = new URL(v);
-        return u.protocol === 'http:' || u.protocol === 'https:';
-      } catch {
-        return false;
-      }
-    },
-    { error: 'must be an http(s) URL' },
-  );
+const postgresUrl = url(
+  (u) => (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname !== '',
+  'must be a URL like postgres://user:password@host:5432/dbname',
+);
 
-const snowflake = z.string().trim().regex(/^\d{15,21}$/, { error: 'must be a Discord id (15-21 digits)' });
+export const httpUrl = url((u) => u.protocol === 'http:' || u.protocol === 'https:', 'must be an http(s) URL');
 
 const schema = z.object({
-  DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), postgresUrl.optional()),
+  DATABASE_URL: unsetIfEmpty(postgresUrl),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   DB_POOL_SIZE: z.coerce
     .number({ error: 'must be a whole number of connections' })
@@ -71,15 +67,10 @@ const schema = z.object({
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .optional(),
-  HEALTH_PORT: z.preprocess((v) => (v === '' ? undefined : v), port('the health server').optional()),
+  HEALTH_PORT: unsetIfEmpty(port('the health server')),
   SESSION_IDLE_EXPIRY_HOURS: positiveNumber('hours').default(24 * 14),
   RESUME_PROMPT_AFTER_MINUTES: positiveNumber('minutes').default(30),
   REPLY_LOST_AFTER_SECONDS: positiveNumber('seconds').default(60),
-  CONSOLE_USER: z
-    .string()
-    .trim()
-    .regex(/^[\w.@-]{1,64}$/, { error: 'must be 1-64 letters, digits, dots, dashes or underscores' })
-    .default('you'),
 
   CHECKIN_CRON: z.string().trim().default('0 10 * * 1'),
   DIGEST_CRON: z.string().trim().default('0 9 1 * *'),
@@ -89,49 +80,27 @@ const schema = z.object({
     .min(2, { error: 'must be at least 2: a digest of one person is about that person' })
     .default(5),
   SCHEDULE_GRACE_MINUTES: positiveNumber('minutes').default(180),
-  COMMUNITY_PLATFORM: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.enum(['slack', 'discord'], { error: 'must be slack or discord' }).optional(),
-  ),
+  // Which platforms it may name is known from the registered ones (loadConfig).
+  COMMUNITY_PLATFORM: optionalString,
   COMMUNITY_WORKSPACE_ID: optionalString,
   COMMUNITY_CHANNEL_ID: optionalString,
   COMMUNITY_CRON: z.string().trim().default('0 9 * * 1'),
   COMMUNITY_TIME_ZONE: z.string().trim().default('UTC'),
-
-  SLACK_BOT_TOKEN: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.string().trim().regex(/^xoxb-/, { error: 'must be a bot token starting with xoxb-' }).optional(),
-  ),
-  SLACK_SIGNING_SECRET: optionalString,
-  SLACK_APP_TOKEN: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.string().trim().regex(/^xapp-/, { error: 'must be an app-level token starting with xapp-' }).optional(),
-  ),
-  SLACK_API_URL: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
-  PORT: port('the Slack HTTP receiver').default(3000),
-
-  DISCORD_TOKEN: optionalString,
-  DISCORD_APPLICATION_ID: z.preprocess((v) => (v === '' ? undefined : v), snowflake.optional()),
-  DISCORD_GUILD_ID: z.preprocess((v) => (v === '' ? undefined : v), snowflake.optional()),
-  DISCORD_API_URL: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
 });
 
 type Env = z.infer<typeof schema>;
 
-export interface SlackConfig {
-  botToken: string;
-  /** HTTP mode when set; Socket Mode uses `appToken` instead. */
-  signingSecret: string | undefined;
-  appToken: string | undefined;
-  apiUrl: string | undefined;
-  port: number;
-}
-
-export interface DiscordConfig {
-  token: string;
-  applicationId: string;
-  guildId: string | undefined;
-  apiUrl: string | undefined;
+/**
+ * A platform's own variables, declared in its adapter's folder and handed to `loadConfig` by the
+ * composition root (src never imports an adapter). `schema` reads the whole environment: its issues
+ * name the variable (`path`), checks across its variables go in a transform (they run only once each
+ * variable is well formed), and its output is the platform's settings, or undefined when it is off.
+ */
+export interface PlatformConfig<C = unknown> {
+  name: string;
+  schema: z.ZodType<C | undefined>;
+  /** It can post a community's weekly prompts, so COMMUNITY_PLATFORM may name it. */
+  community?: boolean;
 }
 
 export interface SchedulerConfig {
@@ -145,7 +114,7 @@ export interface SchedulerConfig {
   digestMinMembers: number;
   /** A community schedule to create if the workspace has none (single-community set-ups). */
   defaultCommunity:
-    | { platform: 'slack' | 'discord'; workspaceId: string; channelId: string; cron: string; timeZone: string }
+    | { platform: string; workspaceId: string; channelId: string; cron: string; timeZone: string }
     | undefined;
 }
 
@@ -159,10 +128,9 @@ export interface Config {
   resumePromptAfterMs: number;
   /** A reply not marked delivered this long after its turn committed is posted again. */
   replyLostAfterMs: number;
-  consoleUser: string;
   scheduler: SchedulerConfig;
-  slack: SlackConfig | undefined;
-  discord: DiscordConfig | undefined;
+  /** Each registered platform's settings by its name; undefined when it is off. Read with `settingsOf`. */
+  platforms: Readonly<Record<string, unknown>>;
 }
 
 export class ConfigError extends StartupError {
@@ -171,14 +139,6 @@ export class ConfigError extends StartupError {
 
 function crossCheck(env: Env): string[] {
   const problems: string[] = [];
-  const slackAny = env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN;
-  if (slackAny) {
-    if (!env.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN is missing: Slack needs the bot token (xoxb-...)');
-    else if (!env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN)
-      problems.push(
-        'SLACK_SIGNING_SECRET is missing: set it for HTTP mode, or set SLACK_APP_TOKEN (xapp-...) for Socket Mode',
-      );
-  }
   const cron = checkCron(env.CHECKIN_CRON);
   if (!cron.ok) problems.push(`CHECKIN_CRON ${cron.message}`);
   const digest = checkCron(env.DIGEST_CRON);
@@ -192,20 +152,27 @@ function crossCheck(env: Env): string[] {
     const tz = checkTimeZone(env.COMMUNITY_TIME_ZONE);
     if (!tz.ok) problems.push(`COMMUNITY_TIME_ZONE ${tz.message}`);
   }
-  if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID)
-    problems.push('DISCORD_APPLICATION_ID is missing: Discord needs the application id with DISCORD_TOKEN');
-  if (!env.DISCORD_TOKEN && env.DISCORD_APPLICATION_ID)
-    problems.push('DISCORD_TOKEN is missing: Discord needs the bot token with DISCORD_APPLICATION_ID');
   return problems;
 }
 
-/** Reads and validates the environment; throws ConfigError with one line naming each bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
-  }
+const described = (issues: readonly z.core.$ZodIssue[]) => issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+
+/**
+ * Reads and validates the environment, the app's variables and each platform's own; throws
+ * ConfigError with one line naming each bad variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, platforms: readonly PlatformConfig[] = []): Readonly<Config> {
+  const posting = platforms.filter((p) => p.community).map((p) => p.name);
+  const parsed = schema
+    .extend({
+      COMMUNITY_PLATFORM: optionalString.refine((v) => v === undefined || posting.includes(v), {
+        error: posting.length > 0 ? `must be ${posting.join(' or ')}` : 'must be unset: no platform here posts to a community',
+      }),
+    })
+    .safeParse(env);
+  const settings = platforms.map((p) => ({ name: p.name, parsed: p.schema.safeParse(env) }));
+  const invalid = [parsed, ...settings.map((s) => s.parsed)].flatMap((r) => (r.success ? [] : described(r.error.issues)));
+  if (!parsed.success || invalid.length > 0) throw new ConfigError(`Invalid configuration: ${invalid.join('; ')}`);
   const e = parsed.data;
   const problems = crossCheck(e);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
@@ -219,7 +186,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     sessionIdleExpiryMs: e.SESSION_IDLE_EXPIRY_HOURS * 3_600_000,
     resumePromptAfterMs: e.RESUME_PROMPT_AFTER_MINUTES * 60_000,
     replyLostAfterMs: e.REPLY_LOST_AFTER_SECONDS * 1000,
-    consoleUser: e.CONSOLE_USER,
     scheduler: {
       checkinCron: e.CHECKIN_CRON,
       graceMs: e.SCHEDULE_GRACE_MINUTES * 60_000,
@@ -236,23 +202,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
             }
           : undefined,
     },
-    slack: e.SLACK_BOT_TOKEN
-      ? {
-          botToken: e.SLACK_BOT_TOKEN,
-          signingSecret: e.SLACK_SIGNING_SECRET,
-          appToken: e.SLACK_APP_TOKEN,
-          apiUrl: e.SLACK_API_URL,
-          port: e.PORT,
-        }
-      : undefined,
-    discord:
-      e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
-        ? {
-            token: e.DISCORD_TOKEN,
-            applicationId: e.DISCORD_APPLICATION_ID,
-            guildId: e.DISCORD_GUILD_ID,
-            apiUrl: e.DISCORD_API_URL,
-          }
-        : undefined,
+    platforms: Object.freeze(Object.fromEntries(settings.map((s) => [s.name, s.parsed.data]))),
   });
+}
+
+/** A platform's settings as its own schema gave them to `loadConfig`; undefined when it is off. */
+export function settingsOf<C>(config: Readonly<Config>, platform: PlatformConfig<C>): C | undefined {
+  // loadConfig stored the output of this very schema under this name, so the type holds.
+  return config.platforms[platform.name] as C | undefined;
 }

@@ -1,6 +1,6 @@
 import dotenv from 'dotenv';
 import pino from 'pino';
-import { selectAdapters } from '../adapters/index.js';
+import { platforms, selectAdapters } from '../adapters/index.js';
 import type { RunningAdapter } from '../adapters/types.js';
 import { createApp, type App } from './app.js';
 import { loadConfig } from './config.js';
@@ -15,7 +15,7 @@ import { StartupError } from './startup-error.js';
  */
 async function main(): Promise<number> {
   dotenv.config({ quiet: true });
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, platforms);
   const adapters = selectAdapters(config);
   const terminal = adapters.length === 1 && adapters[0]!.name === 'console';
   // In the terminal chat, logs go to stderr and only when something is wrong, so they don't

@@ -5,8 +5,10 @@ import { createInterface } from 'node:readline';
 import type { App } from '../../src/app.js';
 import type { Actor, Reply, TurnInput } from '../../src/app.js';
 import { memberFilesDir } from '../../src/app.js';
+import { settingsOf } from '../../src/config.js';
 import { runTurn } from '../turn-runner.js';
 import type { RunningAdapter } from '../types.js';
+import { DEFAULT_USER, USER_NAME, terminal } from './config.js';
 import { renderReply } from './render.js';
 
 /** A file reply (an export, a chart) lands beside the data in the person's own folder, which
@@ -23,7 +25,7 @@ async function saveFile(dataDir: string, actor: Actor, file: { name: string; bas
 export function consoleUser(argv: readonly string[], fallback: string): string {
   const i = argv.indexOf('--user');
   const name = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--user='))?.slice('--user='.length);
-  return name && /^[\w.@-]{1,64}$/.test(name) ? name : fallback;
+  return name && USER_NAME.test(name) ? name : fallback;
 }
 
 /**
@@ -33,7 +35,7 @@ export function consoleUser(argv: readonly string[], fallback: string): string {
 export async function startConsole(app: App, argv: readonly string[]): Promise<RunningAdapter> {
   const interactive = Boolean(process.stdin.isTTY);
   const color = Boolean(process.stdout.isTTY);
-  const actor = { platform: 'console', workspaceId: 'local', userId: consoleUser(argv, app.config.consoleUser) };
+  const actor = { platform: 'console', workspaceId: 'local', userId: consoleUser(argv, settingsOf(app.config, terminal)?.user ?? DEFAULT_USER) };
   const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive });
   rl.setPrompt('> ');
   rl.on('SIGINT', () => rl.close());

@@ -1,7 +1,9 @@
 import { Client, Events, GatewayIntentBits, Options, Partials, RESTEvents } from 'discord.js';
 import type { App } from '../../src/app.js';
+import { settingsOf } from '../../src/config.js';
 import { StartupError } from '../../src/startup-error.js';
 import { edgeMetrics } from '../edge-metrics.js';
+import { discord as discordPlatform } from './config.js';
 import type { RunningAdapter } from '../types.js';
 import { guardGateway } from './gateway-guard.js';
 import { onInteraction } from './interactions.js';
@@ -26,7 +28,7 @@ export interface DiscordOptions {
  * the conversation), so it runs as well under discord.js sharding as in one process.
  */
 export async function startDiscord(app: App, _argv: readonly string[], opts: DiscordOptions = {}): Promise<RunningAdapter> {
-  const discord = app.config.discord;
+  const discord = settingsOf(app.config, discordPlatform);
   if (!discord) throw new StartupError('DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set to run on Discord');
   const started = performance.now();
   const log = app.logger.child({ adapter: 'discord' });

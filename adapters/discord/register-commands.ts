@@ -1,9 +1,10 @@
 import dotenv from 'dotenv';
 import { REST, Routes } from 'discord.js';
-import { loadConfig, type DiscordConfig } from '../../src/config.js';
+import { loadConfig, settingsOf } from '../../src/config.js';
 import { StartupError } from '../../src/startup-error.js';
 import { invokedDirectly, runScript } from './cli.js';
 import { debriefCommand } from './commands.js';
+import { discord as discordPlatform, type DiscordConfig } from './config.js';
 
 /**
  * `npm run discord:register`: puts `/debrief` on Discord, to one server when DISCORD_GUILD_ID is set
@@ -21,10 +22,10 @@ export async function registerCommands(discord: DiscordConfig): Promise<{ scope:
 
 async function main(): Promise<number> {
   dotenv.config({ quiet: true });
-  const config = loadConfig(process.env);
-  if (!config.discord)
+  const discord = settingsOf(loadConfig(process.env, [discordPlatform]), discordPlatform);
+  if (!discord)
     throw new StartupError('DISCORD_TOKEN and DISCORD_APPLICATION_ID are needed to register the Discord commands');
-  const { scope, names } = await registerCommands(config.discord).catch((err: unknown) => {
+  const { scope, names } = await registerCommands(discord).catch((err: unknown) => {
     const e = err as { status?: number; code?: number };
     if (e.status === 401) throw new StartupError('DISCORD_TOKEN was rejected by Discord (401): check the bot token');
     if (e.code === 50001 || e.status === 403)
@@ -32,7 +33,7 @@ async function main(): Promise<number> {
     throw err;
   });
   process.stdout.write(
-    `Registered ${names.map((n) => `/${n}`).join(', ')} ${scope === 'guild' ? `in server ${config.discord.guildId}` : 'globally'}.\n`,
+    `Registered ${names.map((n) => `/${n}`).join(', ')} ${scope === 'guild' ? `in server ${discord.guildId}` : 'globally'}.\n`,
   );
   return 0;
 }

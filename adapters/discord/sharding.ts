@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { REST, Routes, ShardingManager, type Shard } from 'discord.js';
-import { loadConfig, type Config, type DiscordConfig } from '../../src/config.js';
+import { loadConfig, settingsOf, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { StartupError } from '../../src/startup-error.js';
 import { invokedDirectly, runScript } from './cli.js';
+import { discord as discordPlatform, type DiscordConfig } from './config.js';
 
 /**
  * `npm run discord:shards [-- --shards N] [-- --spawn-delay MS]`: the Discord bot in one process per
@@ -43,15 +44,16 @@ async function recommendedShards(discord: DiscordConfig): Promise<number> {
 
 /** What sharding needs of the configuration, as one line naming what is missing. */
 export function shardableDiscord(config: Readonly<Config>): DiscordConfig {
-  if (!config.discord) throw new StartupError('DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set to run the Discord shards');
+  const discord = settingsOf(config, discordPlatform);
+  if (!discord) throw new StartupError('DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set to run the Discord shards');
   if (!config.databaseUrl)
     throw new StartupError('DATABASE_URL is required to run sharded: the embedded database can serve only one process');
-  return config.discord;
+  return discord;
 }
 
 async function main(): Promise<number> {
   dotenv.config({ quiet: true });
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, [discordPlatform]);
   const discord = shardableDiscord(config);
   const args = parseShardArgs(process.argv.slice(2));
   const logger = createLogger(config.logLevel ?? 'info');

@@ -1,10 +1,12 @@
 import type { Server } from 'node:http';
 import { App as BoltApp, webApi } from '@slack/bolt';
 import type { App } from '../../src/app.js';
+import { settingsOf } from '../../src/config.js';
 import { StartupError } from '../../src/startup-error.js';
 import type { Deliverer } from '../../src/app.js';
 import type { RunningAdapter } from '../types.js';
 import { boltLogger } from './bolt-logger.js';
+import { slack } from './config.js';
 import { resendReplies, slackErrorSummary } from './deliver.js';
 import { registerHandlers, type TurnReport } from './handlers.js';
 import { slackDeliverer } from './outbox-deliverer.js';
@@ -38,7 +40,7 @@ const DRAIN_MS = 10_000;
  * No state lives in the process between requests, so HTTP replicas can sit behind any load balancer.
  */
 export async function startSlack(app: App, _argv: readonly string[], opts: SlackStartOptions = {}): Promise<RunningSlack> {
-  const config = app.config.slack;
+  const config = settingsOf(app.config, slack);
   if (!config) throw new StartupError('Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN');
   const logger = boltLogger(app.logger);
   const clientOptions: webApi.WebClientOptions = {

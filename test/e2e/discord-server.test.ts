@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { suggestActions } from '../../adapters/discord/commands.js';
+import { discord as discordPlatform } from '../../adapters/discord/config.js';
 import { startDiscord } from '../../adapters/discord/index.js';
 import { registerCommands } from '../../adapters/discord/register-commands.js';
+import { settingsOf } from '../../src/config.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { StartupError } from '../../src/startup-error.js';
 import { waitFor } from '../helpers/fake-discord.js';
@@ -144,7 +146,8 @@ describe('set-up', () => {
   });
 
   test('a rejected token is one clear start-up error', async () => {
-    const app = { ...h.app, config: { ...h.app.config, discord: { ...h.app.config.discord!, token: 'not-the-token' } } };
+    const platforms = { ...h.app.config.platforms, discord: { ...settingsOf(h.app.config, discordPlatform)!, token: 'not-the-token' } };
+    const app = { ...h.app, config: { ...h.app.config, platforms } };
     const err = await startDiscord(app, [], { readyTimeoutMs: 5000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StartupError);
     expect((err as Error).message).toMatch(/^DISCORD_TOKEN was rejected by Discord/);

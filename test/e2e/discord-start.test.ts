@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { shardableDiscord } from '../../adapters/discord/sharding.js';
+import { platforms } from '../../adapters/index.js';
 import { loadConfig } from '../../src/config.js';
 import { FakeDiscord, waitFor } from '../helpers/fake-discord.js';
 import { freshDatabase, onPostgres, type TestDatabase } from '../helpers/fresh-db.js';
@@ -110,9 +111,9 @@ describe.concurrent('npm start', () => {
 
 test('sharding refuses the embedded database, which serves one process', () => {
   const base = { DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APPLICATION_ID };
-  expect(() => shardableDiscord(loadConfig(base))).toThrow(/^DATABASE_URL is required to run sharded/);
-  expect(() => shardableDiscord(loadConfig({}))).toThrow(/DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set/);
-  expect(shardableDiscord(loadConfig({ ...base, DATABASE_URL: 'postgres://db.internal/debrief' })).applicationId).toBe(APPLICATION_ID);
+  expect(() => shardableDiscord(loadConfig(base, platforms))).toThrow(/^DATABASE_URL is required to run sharded/);
+  expect(() => shardableDiscord(loadConfig({}, platforms))).toThrow(/DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set/);
+  expect(shardableDiscord(loadConfig({ ...base, DATABASE_URL: 'postgres://db.internal/debrief' }, platforms)).applicationId).toBe(APPLICATION_ID);
 });
 
 let shardDb: TestDatabase | undefined;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACK_TEXT, type TurnReport } from '../../adapters/slack/handlers.js';
 import { startSlack, type RunningSlack } from '../../adapters/slack/index.js';
 import { createApp, type App } from '../../src/app.js';
+import { platforms } from '../../adapters/index.js';
 import { loadConfig } from '../../src/config.js';
 import { startFakeSlack, type FakeSlack, type StoredMessage } from '../helpers/fake-slack.js';
 import { ACK_DEADLINE_MS, startFakeSlackSocket, type FakeSlackSocket } from '../helpers/fake-slack-socket.js';
@@ -34,7 +35,7 @@ describe('Slack over Socket Mode', () => {
     sock = await startFakeSlackSocket();
     fake = await startFakeSlack({ teamId: TEAM_ID, socketUrl: () => sock.nextUrl() });
     const logger = pino({ level: 'info' }, new Writable({ write: (c: Buffer, _e, done) => (logs.push(c.toString('utf8')), done()) }));
-    const config = loadConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl });
+    const config = loadConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl }, platforms);
     app = await createApp(config, logger, { database: await freshDatabase() });
     slack = await startSlack(app, [], { retryConfig: FAST_RETRIES, observe: (r) => reports.push(r) });
     // Only used to build payloads in Slack's shapes; nothing is POSTed in Socket Mode.

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlack } from '../../adapters/slack/index.js';
 import { createApp } from '../../src/app.js';
+import { platforms } from '../../adapters/index.js';
 import { loadConfig } from '../../src/config.js';
 import { StartupError } from '../../src/startup-error.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
@@ -115,7 +116,7 @@ describe.concurrent('npm start with Slack variables', () => {
     it('missing variables: the error is one line naming the variable', () => {
       const message = (env: Record<string, string>) => {
         try {
-          loadConfig(env);
+          loadConfig(env, platforms);
           return '';
         } catch (err) {
           expect(err).toBeInstanceOf(StartupError);
@@ -131,7 +132,7 @@ describe.concurrent('npm start with Slack variables', () => {
 
     it('a bot token Slack rejects: startSlack fails with a one-line StartupError naming it', async () => {
       const database = await freshDatabase();
-      const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-start-bad', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl });
+      const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-start-bad', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl }, platforms);
       const app = await createApp(config, silentLogger, { database });
       try {
         const failed = startSlack(app, [], { port: 0, retryConfig: { retries: 0 } });

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { startDiscord, type DiscordOptions } from '../../adapters/discord/index.js';
 import type { RunningAdapter } from '../../adapters/types.js';
 import { createApp, type App } from '../../src/app.js';
+import { platforms } from '../../adapters/index.js';
 import { loadConfig } from '../../src/config.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { FakeDiscord, waitFor, type FakeDiscordOptions, type FakeUser } from './fake-discord.js';
@@ -44,7 +45,7 @@ export async function startHarness(
     DISCORD_APPLICATION_ID: APPLICATION_ID,
     DISCORD_API_URL: fake.apiUrl,
     DATA_DIR: '/nonexistent',
-  });
+  }, platforms);
   const database = await freshDatabase();
   const app = await createApp(config, logger, { database });
   const forAdapter: App = opts.wrapEngine ? { ...app, engine: opts.wrapEngine(app.engine) } : app;

@@ -4,6 +4,7 @@ import type { RunningSlack, SlackStartOptions } from '../../adapters/slack/index
 import { startSlack } from '../../adapters/slack/index.js';
 import type { TurnReport } from '../../adapters/slack/handlers.js';
 import { createApp, type App } from '../../src/app.js';
+import { platforms } from '../../adapters/index.js';
 import { loadConfig } from '../../src/config.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { freshDatabase, type TestDatabase } from './fresh-db.js';
@@ -49,7 +50,7 @@ export async function startSlackHarness(opts: Pick<SlackStartOptions, 'retryConf
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: fake.apiUrl,
-  });
+  }, platforms);
   const app = await createApp(config, logger, { database });
   const reports: TurnReport[] = [];
   const slack = await startSlack(app, [], {
