@@ -1,56 +1,33 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
+import { memberRows, memberTables, type ExportKey } from '../db/member-tables.js';
 import type { Database } from '../db/types.js';
 import type { CommandHandler } from '../engine/engine.js';
-import { otherMemberTables } from '../db/member-tables.js';
 
 export const EXPORT_FORMAT = 'debrief-export/1';
 
 /**
- * Every row the database holds about one member, table by table. Nothing is joined in from anyone
- * else: each query is keyed by this member's id, or by their own conversations' ids.
+ * Every row the database holds about one member, from every table in the member table list, keyed as
+ * the export names them: tables without a key of their own under `other`, when they hold any.
  */
 export async function memberData(trx: Transaction<Database>, memberId: string) {
-  const member = await trx.selectFrom('members').selectAll().where('id', '=', memberId).executeTakeFirst();
-  const conversations = await trx
-    .selectFrom('conversations')
-    .selectAll()
-    .where('member_id', '=', memberId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  const answers = conversations.length
-    ? await trx
-        .selectFrom('answers')
-        .selectAll()
-        .where(
-          'conversation_id',
-          'in',
-          conversations.map((c) => c.id),
-        )
-        .orderBy('id')
-        .execute()
-    : [];
-  const debriefs = await trx.selectFrom('debriefs').selectAll().where('member_id', '=', memberId).orderBy('created_at').orderBy('id').execute();
-  const actionItems = await trx
-    .selectFrom('action_items')
-    .selectAll()
-    .where('member_id', '=', memberId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  const inboundEvents = await trx
-    .selectFrom('inbound_events')
-    .selectAll()
-    .where('member_id', '=', memberId)
-    .orderBy('created_at')
-    .orderBy('event_id')
-    .execute();
+  const rows = await memberRows(trx, memberId);
+  const named: Partial<Record<ExportKey, Record<string, unknown>[]>> = {};
   const other: Record<string, Record<string, unknown>[]> = {};
-  for (const table of await otherMemberTables(trx)) {
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)} where member_id = ${memberId}`.execute(trx);
-    if (rows.rows.length) other[table] = rows.rows;
+  for (const e of memberTables) {
+    const r = rows.get(e.table) ?? [];
+    if (e.exportAs) named[e.exportAs] = r;
+    else if (r.length) other[e.table] = r;
   }
-  return { member, conversations, answers, debriefs, actionItems, inboundEvents, other };
+  const list = (key: ExportKey) => named[key] ?? [];
+  return {
+    member: list('member')[0],
+    conversations: list('conversations'),
+    answers: list('answers'),
+    debriefs: list('debriefs'),
+    actionItems: list('actionItems'),
+    inboundEvents: list('inboundEvents'),
+    other,
+  };
 }
 
 /**
@@ -95,7 +72,7 @@ export const exportCommand: CommandHandler = async ({ trx, memberId, now }) => {
     answers: data.answers,
     debriefs: data.debriefs,
     actionItems: data.actionItems,
-    inboundEvents: data.inboundEvents.map((e) => ({ ...e, result: withoutFileBodies(e.result) })),
+    inboundEvents: data.inboundEvents.map((e) => ({ ...e, result: withoutFileBodies(e['result']) })),
     ...(Object.keys(data.other).length ? { other: data.other } : {}),
   };
   const body = Buffer.from(json(document), 'utf8');

@@ -1,10 +1,10 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { CommandHandler } from '../engine/engine.js';
 import { choiceIds, commandPromptRef } from '../engine/ids.js';
 import type { Reply } from '../engine/types.js';
 import { rewriteTables } from '../db/maintenance.js';
-import { allMemberTables, otherMemberTables } from '../db/member-tables.js';
+import { countMemberRows, deleteMemberRows, memberTables } from '../db/member-tables.js';
 import { deleteMemberFiles } from './member-files.js';
 
 /** A "yes, delete everything" button older than this is refused: the person may have changed their mind. */
@@ -16,50 +16,35 @@ export interface ForgetCounts {
   conversations: number;
   answers: number;
   inboundEvents: number;
-  /** Rows of tables added after this code, found by their member_id column. */
+  /** Rows of the member tables the reply does not name one by one (check-in slots, queued DMs, servers). */
   other: number;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-async function countMemberData(trx: Transaction<Database>, memberId: string): Promise<Omit<ForgetCounts, 'answers' | 'inboundEvents' | 'other'>> {
-  const count = async (table: 'debriefs' | 'action_items' | 'conversations') =>
-    Number(
-      (
-        await trx
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('member_id', '=', memberId)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-  return { debriefs: await count('debriefs'), actionItems: await count('action_items'), conversations: await count('conversations') };
+type AskCounts = Omit<ForgetCounts, 'answers' | 'inboundEvents' | 'other'>;
+
+async function countMemberData(trx: Transaction<Database>, memberId: string): Promise<AskCounts> {
+  const n = await countMemberRows(trx, memberId, ['debriefs', 'action_items', 'conversations']);
+  return { debriefs: n.debriefs, actionItems: n.action_items, conversations: n.conversations };
 }
 
-/** Deletes every row about the member, in the turn's transaction, and counts what went. */
+/** Deletes every row about the member, from every member table, in the turn's transaction, and counts what went. */
 export async function forgetMember(trx: Transaction<Database>, memberId: string): Promise<ForgetCounts> {
-  const deleted = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
-  const conversationIds = (await trx.selectFrom('conversations').select('id').where('member_id', '=', memberId).execute()).map((c) => c.id);
-  const answers = conversationIds.length
-    ? deleted(await trx.deleteFrom('answers').where('conversation_id', 'in', conversationIds).executeTakeFirstOrThrow())
-    : 0;
-  let other = 0;
-  // Newer tables first: they may point at the ones below (a check-in at an action item).
-  for (const table of await otherMemberTables(trx)) {
-    const r = await sql`delete from ${sql.table(table)} where member_id = ${memberId}`.execute(trx);
-    other += Number(r.numAffectedRows ?? 0n);
-  }
-  const actionItems = deleted(await trx.deleteFrom('action_items').where('member_id', '=', memberId).executeTakeFirstOrThrow());
-  const debriefs = deleted(await trx.deleteFrom('debriefs').where('member_id', '=', memberId).executeTakeFirstOrThrow());
-  const conversations = deleted(await trx.deleteFrom('conversations').where('member_id', '=', memberId).executeTakeFirstOrThrow());
-  const inboundEvents = deleted(await trx.deleteFrom('inbound_events').where('member_id', '=', memberId).executeTakeFirstOrThrow());
   // The engine records this very turn after the command, with no member once the row is gone.
-  await trx.deleteFrom('members').where('id', '=', memberId).execute();
-
-  return { debriefs, actionItems, conversations, answers, inboundEvents, other };
+  const n = await deleteMemberRows(trx, memberId);
+  const other = memberTables.filter((e) => !e.exportAs).reduce((sum, e) => sum + n[e.table], 0);
+  return {
+    debriefs: n.debriefs,
+    actionItems: n.action_items,
+    conversations: n.conversations,
+    answers: n.answers,
+    inboundEvents: n.inbound_events,
+    other,
+  };
 }
 
-function askReply(c: Omit<ForgetCounts, 'answers' | 'inboundEvents' | 'other'>, now: Date): Reply {
+function askReply(c: AskCounts, now: Date): Reply {
   const what =
     c.debriefs + c.actionItems + c.conversations > 0
       ? `${plural(c.debriefs, 'debrief')}, ${plural(c.actionItems, 'next step')}, ${plural(c.conversations, 'conversation')} with every answer you gave, and the record of your messages`
@@ -113,10 +98,9 @@ export function createForgetCommand(opts: { dataDir: string }): CommandHandler {
           },
         ];
       const counts = await forgetMember(trx, memberId);
-      const tables = await allMemberTables(trx);
       afterCommit(async (db) => {
         await deleteMemberFiles(opts.dataDir, actor);
-        await rewriteTables(db, tables);
+        await rewriteTables(db, memberTables.map((e) => e.table));
       });
       return [{ text: doneText(counts), expectsText: false }];
     }

@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Reply } from '../../src/engine/types.js';
-import { everyRow, insertMember, seedTwoMembers } from '../fixtures/insights/seed.js';
+import { everyRow, insertMember, insertSchedulerRows, seedTwoMembers } from '../fixtures/insights/seed.js';
 import { freshDatabase, silentLogger } from '../helpers/fresh-db.js';
 
 const ana = { platform: 'slack', workspaceId: 'T1', userId: 'U-ana' };
@@ -95,15 +94,17 @@ describe('/debrief export', () => {
     expect(reply.text).toMatch(/^Here is everything Debrief holds about you: 0 debriefs, 0 next steps, 0 conversations with 0 answers/);
   });
 
-  it('takes in rows of a table added later that hold a member_id', async () => {
-    const anaId = await insertMember(app.database.db, ana.userId);
-    const benId = await insertMember(app.database.db, ben.userId);
-    // Stands in for per-member state another part of the bot may add (check-in records, say).
-    await sql`create table checkin_records (id serial primary key, member_id uuid not null references members(id) on delete cascade, note text)`.execute(app.database.db);
-    await sql`insert into checkin_records (member_id, note) values (${anaId}, 'ana week 1'), (${anaId}, 'ana week 2'), (${benId}, 'ben week 1')`.execute(app.database.db);
+  it("puts the scheduler's rows and the member's servers under `other`, none of anyone else's", async () => {
+    const db = app.database.db;
+    const anaId = await insertMember(db, ana.userId);
+    const benId = await insertMember(db, ben.userId);
+    await insertSchedulerRows(db, anaId, benId);
 
     const { data, text } = exported((await command(ana, 'export', 'ana-export')).replies[0]!);
-    expect((data as unknown as { other: Record<string, { note: string }[]> }).other.checkin_records?.map((r) => r.note)).toEqual(['ana week 1', 'ana week 2']);
-    expect(text).not.toContain('ben week 1');
+    const other = (data as unknown as { other: Record<string, Record<string, unknown>[]> }).other;
+    expect(Object.keys(other).sort()).toEqual(['checkin_runs', 'member_communities']);
+    expect(other.checkin_runs!.map((r) => r.slot)).toEqual(['2026-11-20T09:00:00.000Z', '2026-11-27T09:00:00.000Z']);
+    expect(other.member_communities!.map((r) => r.community_id)).toEqual(['G-ana']);
+    for (const secret of [benId, 'G-ben']) expect(text).not.toContain(secret);
   });
 });

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { TurnInput, TurnResult } from '../../src/engine/types.js';
-import { everyRow, insertMember, seedTwoMembers } from '../fixtures/insights/seed.js';
+import { everyRow, insertMember, insertSchedulerRows, seedTwoMembers } from '../fixtures/insights/seed.js';
 import { freshDatabase, silentLogger } from '../helpers/fresh-db.js';
 
 const ana = { platform: 'slack', workspaceId: 'T1', userId: 'U-ana' };
@@ -131,20 +131,19 @@ describe('/debrief forget', () => {
     expect((await everyRow(db)).filter((r) => r.json.includes(benId))).toEqual([]);
   });
 
-  it('typed `/debrief forget confirm` deletes at once, tables added later included', async () => {
+  it('typed `/debrief forget confirm` deletes at once, check-in slots and servers included', async () => {
     const db = app.database.db;
     const anaId = await insertMember(db, ana.userId);
     const benId = await insertMember(db, ben.userId);
-    // Stands in for per-member state another part of the bot may add (check-in records, say).
-    await sql`create table checkin_records (id serial primary key, member_id uuid not null references members(id), note text)`.execute(db);
-    await sql`insert into checkin_records (member_id, note) values (${anaId}, 'ana week 1'), (${anaId}, 'ana week 2'), (${benId}, 'ben week 1')`.execute(db);
+    await insertSchedulerRows(db, anaId, benId);
 
     const done = await forget(ana, 'typed', 'forget confirm');
     expect(done.replies[0]!.text).toMatch(
-      /^Done\. I deleted 0 debriefs, 0 next steps, 0 conversations with 0 answers, the record of 0 messages and clicks, 2 other records, and your member record\./,
+      /^Done\. I deleted 0 debriefs, 0 next steps, 0 conversations with 0 answers, the record of 0 messages and clicks, 3 other records, and your member record\./,
     );
-    const left = await sql<{ note: string }>`select note from checkin_records order by id`.execute(db);
-    expect(left.rows.map((r) => r.note)).toEqual(['ben week 1']);
+    expect((await everyRow(db)).filter((r) => r.json.includes(anaId))).toEqual([]);
+    const left = await sql<{ member_id: string }>`select member_id from checkin_runs union all select member_id from member_communities`.execute(db);
+    expect(left.rows.map((r) => r.member_id)).toEqual([benId, benId]);
   });
 
   it('the question can be answered by typing: "no" keeps everything, "yes" or "yes delete" deletes', async () => {

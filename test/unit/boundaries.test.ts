@@ -73,10 +73,7 @@ function idPrefixOutsideIds(file: string, text: string): boolean {
  * and export/forget's table-by-table queries. Each entry must still be a violation, so the list only
  * shrinks; nothing new may join it.
  */
-const NOT_YET: Record<string, 'sql' | 'import'> = {
-  'src/member-data/export.ts': 'sql',
-  'src/member-data/forget.ts': 'sql',
-};
+const NOT_YET: Record<string, 'sql' | 'import'> = {};
 
 const all = [...files('src'), ...files('adapters')].map((f) => ({ file: f, text: readFileSync(join(root, f), 'utf8') }));
 
