@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { connectPostgres } from '../src/db/connect.js';
-import { runDueCheckins } from '../src/scheduler/due-runs.js';
+import { runDue } from '../src/scheduler/due-runs.js';
+import { checkinInvites } from '../src/scheduler/kinds/checkin-invites.js';
 import type { Deliverer, DeliveryResult, OutboundMessage } from '../src/db/outbox.js';
 import { drainOnce } from '../src/scheduler/worker.js';
 import { arg, benchPostgres, fmt, report, silent } from './lib.js';
@@ -58,7 +59,7 @@ export async function fanoutBench(): Promise<void> {
     const cron = `${minute.getUTCMinutes()} ${minute.getUTCHours()} * * *`;
     await Promise.all(
       replicas.map(async (r, i) => {
-        await runDueCheckins(r.db, { now: new Date(), instanceId: `i${i}`, graceMs: 3_600_000, checkinCron: cron, batch: 500 });
+        await runDue(r.db, checkinInvites({ checkinCron: cron }), { now: new Date(), instanceId: `i${i}`, graceMs: 3_600_000, batch: 500 });
         queuedAt = Math.max(queuedAt, Date.now());
         const pauses = new Map<string, Date>();
         for (;;) {

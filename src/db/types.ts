@@ -145,6 +145,29 @@ export interface CheckinRunsTable {
   claimed_at: Date;
 }
 
+/** Claims of kinds added after prompts, check-ins and the digest (see src/scheduler/kind.ts). */
+export interface DueRunsTable {
+  kind: string;
+  subject_id: string;
+  slot: Date;
+  status: RunStatus | 'withheld';
+  /** What the kind recorded with its claim (which prompt, how many members). */
+  detail: ColumnType<unknown, string | null | undefined, string | null>;
+  member_id: string | null;
+  schedule_id: string | null;
+  claimed_by: string;
+  claimed_at: Date;
+}
+
+/** The slot each such kind fires at next, per subject. */
+export interface DueCursorsTable {
+  kind: string;
+  subject_id: string;
+  next_at: Date;
+  member_id: string | null;
+  schedule_id: string | null;
+}
+
 export interface OutboxTable {
   id: string;
   dedupe_key: string;
@@ -192,6 +215,8 @@ export interface Database {
   schedule_runs: ScheduleRunsTable;
   digest_runs: DigestRunsTable;
   checkin_runs: CheckinRunsTable;
+  due_runs: DueRunsTable;
+  due_cursors: DueCursorsTable;
   outbox: OutboxTable;
   member_communities: MemberCommunitiesTable;
   maintenance_runs: MaintenanceRunsTable;

@@ -2,7 +2,10 @@ import { choiceIds, encodePrompt } from '../engine/ids.js';
 import type { Reply } from '../engine/types.js';
 import { promptText } from './reflection-prompts.js';
 
-/** The words of scheduled messages: the community's weekly prompt and a member's weekly check-in. */
+/**
+ * The words of scheduled messages (the kinds in src/scheduler/kinds/): the community's weekly prompt,
+ * a member's weekly check-in and the community's monthly digest.
+ */
 
 export function communityPrompt(promptId: string): Reply {
   return {
@@ -27,6 +30,38 @@ export function checkinInvite(): Reply {
       { id: choiceIds.start('checkin'), label: 'Check in' },
       { id: choiceIds.start('debrief'), label: 'Debrief an interview' },
     ],
+    promptRef: encodePrompt({ kind: 'open' }),
+    expectsText: false,
+  };
+}
+
+/** A community's month in counts, labelled: never a name, never a quote. */
+export interface DigestFigures {
+  members: number;
+  debriefs: number;
+  outcomes: { label: string; count: number }[];
+  strengths: { label: string; count: number }[];
+  growth: { label: string; count: number }[];
+  feedbackAsked: number;
+  feedbackApplicable: number;
+  stepsDone: number;
+}
+
+export function communityDigest(f: DigestFigures, monthName: string): Reply {
+  const list = (xs: { label: string; count: number }[]) => xs.map((x) => `${x.label} (${x.count})`).join(', ') || 'none named';
+  return {
+    text: [
+      `*${monthName} in this community*`,
+      `${f.members} members looked back on ${f.debriefs} interviews with Debrief.`,
+      `• Outcomes: ${list(f.outcomes)}`,
+      `• Strengths named most: ${list(f.strengths)}`,
+      `• What people are working on: ${list(f.growth)}`,
+      `• Feedback asked for after ${f.feedbackAsked} of ${f.feedbackApplicable} interviews that didn't end in a yes or a wait`,
+      `• Next steps completed: ${f.stepsDone}`,
+      '',
+      "Every no is practice for the next yes. `/debrief` is here when you've had an interview.",
+    ].join('\n'),
+    choices: [{ id: choiceIds.start('debrief'), label: 'Debrief an interview' }],
     promptRef: encodePrompt({ kind: 'open' }),
     expectsText: false,
   };

@@ -6,7 +6,9 @@ import { trimTransient } from '../db/retention.js';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
 import { upsertSchedule } from '../commands/admin.js';
-import { runDueCheckins, runDueDigests, runDueSchedules } from './due-runs.js';
+import { runDue, type DueCounts } from './due-runs.js';
+import type { AnyScheduledKind } from './kind.js';
+import { scheduledKinds } from './kinds/index.js';
 import type { Deliverer } from '../db/outbox.js';
 import { drainOnce } from './worker.js';
 
@@ -29,7 +31,10 @@ export async function startScheduler(opts: {
   logger: Logger;
   clock?: () => Date;
   pollMs?: number;
+  /** What it sends; by default every kind in kinds/index.ts. */
+  kinds?: readonly AnyScheduledKind[];
 }): Promise<RunningScheduler> {
+  const kinds = opts.kinds ?? scheduledKinds(opts.config);
   const clock = opts.clock ?? (() => new Date());
   const instanceId = `${hostname()}:${process.pid}`;
   const log = opts.logger.child({ component: 'scheduler', instance: instanceId });
@@ -41,16 +46,13 @@ export async function startScheduler(opts: {
   let draining: Promise<void> | undefined;
   const due = async () => {
     const started = performance.now();
-    const options = { now: clock(), instanceId, graceMs: opts.config.graceMs, checkinCron: opts.config.checkinCron };
-    const prompts = await runDueSchedules(opts.db, options);
-    const checkins = await runDueCheckins(opts.db, options);
-    const digests = await runDueDigests(opts.db, {
-      ...options,
-      digestCron: opts.config.digestCron,
-      minMembers: opts.config.digestMinMembers,
-    });
-    if ([prompts, checkins, digests].some((c) => c.queued + c.skipped > 0))
-      log.info({ prompts, checkins, digests, ms: Math.round(performance.now() - started) }, 'scheduled messages queued');
+    const options = { now: clock(), instanceId, graceMs: opts.config.graceMs };
+    const counts: Record<string, DueCounts> = {};
+    for (const kind of kinds) {
+      const c = await runDue(opts.db, kind, options);
+      if (c.queued + c.skipped > 0) counts[kind.name] = c;
+    }
+    if (Object.keys(counts).length > 0) log.info({ ...counts, ms: Math.round(performance.now() - started) }, 'scheduled messages queued');
     // Once a day, on whichever replica claims it first.
     const trimmed = await trimTransient(opts.db, { now: clock(), instanceId });
     if (trimmed) log.info({ ...trimmed, ms: Math.round(performance.now() - started) }, 'retention: transient rows trimmed');

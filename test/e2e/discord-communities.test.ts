@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDueDigests, runDueSchedules, type DigestOptions } from '../../src/scheduler/due-runs.js';
+import { runDue, type DueOptions } from '../../src/scheduler/due-runs.js';
+import { communityDigest } from '../../src/scheduler/kinds/community-digest.js';
+import { communityPrompts } from '../../src/scheduler/kinds/community-prompts.js';
 import { drainAll } from '../../src/scheduler/worker.js';
 import { insertDebriefs, type SeedDebrief } from '../fixtures/insights/seed.js';
 import { PERMISSIONS, type FakeUser } from '../helpers/fake-discord.js';
@@ -32,6 +34,7 @@ afterAll(async () => {
 });
 
 const db = () => h.app.database.db;
+const monthlyDigest = communityDigest({ digestCron: '0 9 1 * *', digestMinMembers: 2 });
 
 /** `/debrief action:<text>` typed in a server's lobby; resolves with the bot's DM that answers it. */
 async function inServer(guildId: string, who: FakeUser, action: string, reply: RegExp, permissions = PERMISSIONS.member) {
@@ -66,7 +69,7 @@ describe('Discord: each server is a community of its own', () => {
     await inServer(NORTH, BEN, 'history', /./);
     const [north] = await db().selectFrom('schedules').selectAll().where('workspace_id', '=', NORTH).execute();
     const at = new Date(north!.next_run_at.getTime() + 5_000);
-    await runDueSchedules(db(), { now: at, instanceId: 'r1', graceMs: h.app.config.scheduler.graceMs, checkinCron: h.app.config.scheduler.checkinCron });
+    await runDue(db(), communityPrompts, { now: at, instanceId: 'r1', graceMs: h.app.config.scheduler.graceMs });
     await drainAll({ db: db(), deliverers: new Map([['discord', h.adapter.deliverer!]]), workerId: 'r1', now: () => at, logger: silentLogger });
     const [post] = h.fake.channelMessages(channels[NORTH]!.jobs);
     h.fake.click(CY, post!, buttonId(post!, 'Debrief an interview'));
@@ -85,16 +88,9 @@ describe('Discord: each server is a community of its own', () => {
 
     for (const who of [ANA, BEN, CY, DEE, EVE, FAY]) await insertDebriefs(db(), await memberId(who), [november(`Co-${who.username}`)]);
 
-    const opts = (now: Date): DigestOptions => ({
-      now,
-      instanceId: 'r1',
-      graceMs: h.app.config.scheduler.graceMs,
-      checkinCron: h.app.config.scheduler.checkinCron,
-      digestCron: '0 9 1 * *',
-      minMembers: 2,
-    });
-    await runDueDigests(db(), opts(new Date('2026-11-15T00:00:00Z')));
-    expect(await runDueDigests(db(), opts(new Date('2026-12-01T09:00:00Z')))).toEqual({ queued: 2, skipped: 0 });
+    const opts = (now: Date): DueOptions => ({ now, instanceId: 'r1', graceMs: h.app.config.scheduler.graceMs });
+    await runDue(db(), monthlyDigest, opts(new Date('2026-11-15T00:00:00Z')));
+    expect(await runDue(db(), monthlyDigest, opts(new Date('2026-12-01T09:00:00Z')))).toEqual({ queued: 2, skipped: 0 });
     const december = new Date('2026-12-01T09:00:05Z');
     await drainAll({ db: db(), deliverers: new Map([['discord', h.adapter.deliverer!]]), workerId: 'r1', now: () => december, logger: silentLogger });
 
@@ -111,14 +107,7 @@ describe('Discord: each server is a community of its own', () => {
     await db().deleteFrom('member_communities').where('community_id', '=', SOUTH).where('member_id', '=', await memberId(EVE)).execute();
     const now = new Date('2027-01-01T09:00:00Z');
     for (const who of [ANA, BEN, DEE]) await insertDebriefs(db(), await memberId(who), [{ ...november(`Dec-${who.username}`), createdAt: '2026-12-10T12:00:00Z' }]);
-    const counts = await runDueDigests(db(), {
-      now,
-      instanceId: 'r1',
-      graceMs: h.app.config.scheduler.graceMs,
-      checkinCron: h.app.config.scheduler.checkinCron,
-      digestCron: '0 9 1 * *',
-      minMembers: 2,
-    });
+    const counts = await runDue(db(), monthlyDigest, { now, instanceId: 'r1', graceMs: h.app.config.scheduler.graceMs });
     expect(counts).toEqual({ queued: 1, skipped: 1 });
     const runs = await db().selectFrom('digest_runs as r').innerJoin('schedules as s', 's.id', 'r.schedule_id').select(['s.workspace_id', 'r.status', 'r.members']).where('r.slot', '=', now).execute();
     expect(runs.sort((a, b) => a.workspace_id.localeCompare(b.workspace_id))).toEqual([

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_OWNER } from '../../adapters/discord/parse.js';
-import { runDueCheckins, runDueSchedules, type DueOptions } from '../../src/scheduler/due-runs.js';
+import { runDue, type DueOptions } from '../../src/scheduler/due-runs.js';
+import { checkinInvites } from '../../src/scheduler/kinds/checkin-invites.js';
+import { communityPrompts } from '../../src/scheduler/kinds/community-prompts.js';
 import { claimBatch, enqueue, recordPartSent } from '../../src/db/outbox.js';
 import { drainAll } from '../../src/scheduler/worker.js';
 import { PERMISSIONS, snowflake, waitFor, type FakeUser, type InteractionRecord } from '../helpers/fake-discord.js';
@@ -41,7 +43,6 @@ const due = (now: Date, instanceId = 'replica-1'): DueOptions => ({
   now,
   instanceId,
   graceMs: h.app.config.scheduler.graceMs,
-  checkinCron: h.app.config.scheduler.checkinCron,
 });
 const drain = (now: Date, workerId = 'replica-1') =>
   drainAll({ db: db(), deliverers: new Map([['discord', h.adapter.deliverer!]]), workerId, now: () => now, logger: silentLogger });
@@ -99,11 +100,11 @@ describe('Discord: weekly prompts', () => {
     const [schedule] = await schedules();
     const slot = schedule!.next_run_at;
     const at = new Date(slot.getTime() + 5_000);
-    const ticks = await Promise.all([1, 2, 3].map((n) => runDueSchedules(db(), due(at, `replica-${n}`))));
+    const ticks = await Promise.all([1, 2, 3].map((n) => runDue(db(), communityPrompts, due(at, `replica-${n}`))));
     expect(ticks.reduce((n, t) => n + t.queued, 0)).toBe(1);
     expect(await drain(at)).toEqual({ sent: 1, retry: 0, failed: 0 });
     // A replica restarting a minute later finds nothing to do.
-    await runDueSchedules(db(), due(new Date(at.getTime() + 60_000), 'replica-restarted'));
+    await runDue(db(), communityPrompts, due(new Date(at.getTime() + 60_000), 'replica-restarted'));
     await drain(new Date(at.getTime() + 60_000));
 
     const inChannel = h.fake.channelMessages(jobs);
@@ -188,7 +189,7 @@ describe('Discord: check-ins', () => {
     await nextBotMessage(h.fake, CHECKER, before + 1, /Check-ins are on/);
 
     const at = new Date(member.next_checkin_at!.getTime() + 5_000);
-    await Promise.all([1, 2].map((n) => runDueCheckins(db(), due(at, `replica-${n}`))));
+    await Promise.all([1, 2].map((n) => runDue(db(), checkinInvites(h.app.config.scheduler), due(at, `replica-${n}`))));
     await drain(at);
     const invites = h.fake.botMessages(CHECKER.id).filter((m) => m.content.includes('your weekly check-in'));
     expect(invites).toHaveLength(1);

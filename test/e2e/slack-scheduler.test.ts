@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DM_NOTE } from '../../adapters/slack/handlers.js';
 import { METADATA_EVENT } from '../../adapters/slack/outbox-deliverer.js';
-import { runDueCheckins, runDueSchedules, type DueOptions } from '../../src/scheduler/due-runs.js';
+import { runDue, type DueOptions } from '../../src/scheduler/due-runs.js';
+import { checkinInvites } from '../../src/scheduler/kinds/checkin-invites.js';
+import { communityPrompts } from '../../src/scheduler/kinds/community-prompts.js';
 import { claimBatch, enqueue } from '../../src/db/outbox.js';
 import { drainAll } from '../../src/scheduler/worker.js';
 import type { StoredMessage } from '../helpers/fake-slack.js';
@@ -38,7 +40,6 @@ describe('Slack: weekly prompts and check-ins', () => {
     now,
     instanceId,
     graceMs: h.app.config.scheduler.graceMs,
-    checkinCron: h.app.config.scheduler.checkinCron,
   });
   const drain = (now: Date, workerId = 'replica-1') =>
     drainAll({ db: db(), deliverers: new Map([['slack', h.slack.deliverer]]), workerId, now: () => now, logger: silentLogger });
@@ -85,13 +86,13 @@ describe('Slack: weekly prompts and check-ins', () => {
 
     // Just before: nothing. At the slot, two replicas tick and drain; a restart ticks again later.
     const slot = schedule!.next_run_at.getTime();
-    await runDueSchedules(db(), due(new Date(slot - 60_000)));
+    await runDue(db(), communityPrompts, due(new Date(slot - 60_000)));
     await drain(new Date(slot - 60_000));
     expect(h.fake.messages(CHANNEL)).toHaveLength(0);
     const at = new Date(slot + 5_000);
-    await Promise.all([runDueSchedules(db(), due(at, 'replica-1')), runDueSchedules(db(), due(at, 'replica-2'))]);
+    await Promise.all([runDue(db(), communityPrompts, due(at, 'replica-1')), runDue(db(), communityPrompts, due(at, 'replica-2'))]);
     await Promise.all([drain(at, 'replica-1'), drain(at, 'replica-2')]);
-    await runDueSchedules(db(), due(new Date(slot + 10 * 60_000), 'replica-3'));
+    await runDue(db(), communityPrompts, due(new Date(slot + 10 * 60_000), 'replica-3'));
     await drain(new Date(slot + 10 * 60_000), 'replica-3');
 
     const posts = h.fake.messages(CHANNEL);
@@ -141,9 +142,9 @@ describe('Slack: weekly prompts and check-ins', () => {
     const at = new Date(member.next_checkin_at!.getTime() + 5_000);
     const local = member.next_checkin_at!.toLocaleString('en-GB', { timeZone: 'Asia/Kolkata', weekday: 'short', hour: '2-digit', minute: '2-digit' });
     expect(local).toBe('Mon 10:00');
-    await runDueCheckins(db(), due(at));
+    await runDue(db(), checkinInvites(h.app.config.scheduler), due(at));
     await drain(at);
-    await runDueCheckins(db(), due(new Date(at.getTime() + 60_000)));
+    await runDue(db(), checkinInvites(h.app.config.scheduler), due(new Date(at.getTime() + 60_000)));
     await drain(new Date(at.getTime() + 60_000));
 
     const dm = h.fake.dmOf(CHECKER);

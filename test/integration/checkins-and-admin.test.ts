@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDueCheckins, runDueSchedules } from '../../src/scheduler/due-runs.js';
+import { runDue } from '../../src/scheduler/due-runs.js';
+import { checkinInvites } from '../../src/scheduler/kinds/checkin-invites.js';
+import { communityPrompts } from '../../src/scheduler/kinds/community-prompts.js';
 import { engineHarness, memberRows, type Harness, type Person } from '../helpers/engine-harness.js';
 
 let h: Harness;
@@ -42,7 +44,7 @@ describe('personal check-ins', () => {
     // Monday 10:00 London: one invitation is queued, whichever replica ticks.
     const monday = new Date('2026-11-30T10:00:00Z');
     const tick = (now: Date, id: string) =>
-      runDueCheckins(h.db, { now, instanceId: id, graceMs: 3 * 3600_000, checkinCron: '0 10 * * 1' });
+      runDue(h.db, checkinInvites({ checkinCron: '0 10 * * 1' }), { now, instanceId: id, graceMs: 3 * 3600_000 });
     await tick(new Date('2026-11-30T09:59:00Z'), 'a');
     expect(await queuedFor(p)).toHaveLength(0);
     await Promise.all([tick(monday, 'a'), tick(monday, 'b'), tick(monday, 'c')]);
@@ -157,7 +159,7 @@ describe('/debrief admin', () => {
     const set = await admin('admin schedule <#C123|jobs> "0 9 * * 1" Europe/London', 'adm-4');
     expect(text(set)).toMatch(/post in <#C123>\. Next one: Mon 30 Nov, 09:00 \(Europe\/London\)/);
 
-    await runDueSchedules(h.db, { now: new Date('2026-11-30T09:00:00Z'), instanceId: 'x', graceMs: 3600_000, checkinCron: '0 10 * * 1' });
+    await runDue(h.db, communityPrompts, { now: new Date('2026-11-30T09:00:00Z'), instanceId: 'x', graceMs: 3600_000 });
     h.advance(4 * 24 * 3600_000);
     const status = text(await admin('admin status', 'adm-5'));
     expect(status).toMatch(/Community prompts\* in <#C123>: `0 9 \* \* 1` Europe\/London, on/);

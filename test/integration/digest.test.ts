@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertSchedule } from '../../src/commands/admin.js';
-import { runDueDigests, type DigestOptions } from '../../src/scheduler/due-runs.js';
+import { runDue, type DueOptions } from '../../src/scheduler/due-runs.js';
+import { communityDigest } from '../../src/scheduler/kinds/community-digest.js';
 import { freshDatabase, type TestDatabase } from '../helpers/fresh-db.js';
 
 let database: TestDatabase;
@@ -10,14 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const opts = (now: Date, instanceId = 'r1'): DigestOptions => ({
-  now,
-  instanceId,
-  graceMs: 3 * 3600_000,
-  checkinCron: '0 10 * * 1',
-  digestCron: '0 9 1 * *',
-  minMembers: 5,
-});
+const opts = (now: Date, instanceId = 'r1'): DueOptions => ({ now, instanceId, graceMs: 3 * 3600_000 });
+const digest = communityDigest({ digestCron: '0 9 1 * *', digestMinMembers: 5 });
 
 interface Seed {
   outcome: string;
@@ -82,11 +77,11 @@ describe('the monthly community digest', () => {
     const s = await schedule('T-big');
 
     // The first tick only learns when the next digest is due.
-    await runDueDigests(database.db, opts(new Date('2026-11-15T00:00:00Z')));
+    await runDue(database.db, digest, opts(new Date('2026-11-15T00:00:00Z')));
     expect(await outboxFor(s.id)).toHaveLength(0);
 
-    await Promise.all([1, 2, 3].map((i) => runDueDigests(database.db, opts(new Date('2026-12-01T09:00:00Z'), `r${i}`))));
-    await runDueDigests(database.db, opts(new Date('2026-12-01T09:30:00Z'), 'r4'));
+    await Promise.all([1, 2, 3].map((i) => runDue(database.db, digest, opts(new Date('2026-12-01T09:00:00Z'), `r${i}`))));
+    await runDue(database.db, digest, opts(new Date('2026-12-01T09:30:00Z'), 'r4'));
     const out = await outboxFor(s.id);
     expect(out).toHaveLength(1);
     const text = out[0]!.payload.replies[0]!.text;
@@ -110,8 +105,8 @@ describe('the monthly community digest', () => {
     for (const u of ['s1', 's2', 's3', 's4'])
       await member('T-small', u, [{ outcome: 'rejected', strengths: ['rapport'], growth: ['nerves'], feedback: 'received', at: '2026-11-10T12:00:00Z' }]);
     const s = await schedule('T-small');
-    await runDueDigests(database.db, opts(new Date('2026-11-15T00:00:00Z')));
-    await runDueDigests(database.db, opts(new Date('2026-12-01T09:00:00Z')));
+    await runDue(database.db, digest, opts(new Date('2026-11-15T00:00:00Z')));
+    await runDue(database.db, digest, opts(new Date('2026-12-01T09:00:00Z')));
     expect(await outboxFor(s.id)).toHaveLength(0);
     const runs = await database.db.selectFrom('digest_runs').selectAll().where('schedule_id', '=', s.id).execute();
     expect(runs.map((r) => [r.status, r.members])).toEqual([['too_small', 4]]);

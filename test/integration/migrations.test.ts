@@ -6,7 +6,7 @@ import { migrations } from '../../migrations/index.js';
 import { freshDatabase, silentLogger, type TestDatabase } from '../helpers/fresh-db.js';
 
 const expectedTables = [
-  'action_items', 'answers', 'checkin_runs', 'conversations', 'debriefs', 'digest_runs', 'inbound_events', 'maintenance_runs', 'member_communities', 'members',
+  'action_items', 'answers', 'checkin_runs', 'conversations', 'debriefs', 'digest_runs', 'due_cursors', 'due_runs', 'inbound_events', 'maintenance_runs', 'member_communities', 'members',
   'outbox', 'schedule_runs', 'schedules',
 ];
 

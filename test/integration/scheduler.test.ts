@@ -4,7 +4,9 @@ import { connectPostgres, type DatabaseHandle } from '../../src/db/connect.js';
 import type { Database } from '../../src/db/types.js';
 import { reflectionPrompts } from '../../src/flows/reflection-prompts.js';
 import { upsertSchedule } from '../../src/commands/admin.js';
-import { runDueCheckins, runDueSchedules, type DueOptions } from '../../src/scheduler/due-runs.js';
+import { runDue, type DueOptions } from '../../src/scheduler/due-runs.js';
+import { checkinInvites } from '../../src/scheduler/kinds/checkin-invites.js';
+import { communityPrompts } from '../../src/scheduler/kinds/community-prompts.js';
 import { claimBatch } from '../../src/db/outbox.js';
 import { drainAll } from '../../src/scheduler/worker.js';
 import { fakeDeliverer } from '../helpers/fake-deliverer.js';
@@ -34,8 +36,8 @@ const opts = (now: Date, instance = 'r1', graceMs = 3 * HOUR): DueOptions => ({
   now,
   instanceId: instance,
   graceMs,
-  checkinCron: '0 10 * * 1',
 });
+const checkins = checkinInvites({ checkinCron: '0 10 * * 1' });
 
 let ws = 0;
 async function newSchedule(cron: string, zone: string, now: Date) {
@@ -54,7 +56,7 @@ async function runsFor(scheduleId: string) {
 
 /** Ticks the three replicas at once. */
 const tickAll = (now: Date, graceMs?: number) =>
-  Promise.all(replicas.map((db, i) => runDueSchedules(db, opts(now, `r${i + 1}`, graceMs))));
+  Promise.all(replicas.map((db, i) => runDue(db, communityPrompts, opts(now, `r${i + 1}`, graceMs))));
 
 describe('community prompts, exactly once', () => {
   it('three replicas ticking together post once per period; a restart inside the window posts nothing more', async () => {
@@ -68,7 +70,7 @@ describe('community prompts, exactly once', () => {
     await tickAll(new Date('2026-11-30T09:00:00Z'));
     await tickAll(new Date('2026-11-30T09:00:30Z'));
     // A replica restarting ten minutes later ticks again.
-    await runDueSchedules(replicas[2]!, opts(new Date('2026-11-30T09:10:00Z'), 'r3-restarted'));
+    await runDue(replicas[2]!, communityPrompts, opts(new Date('2026-11-30T09:10:00Z'), 'r3-restarted'));
 
     const out = await outboxFor(s.id);
     expect(out).toHaveLength(1);
@@ -123,7 +125,7 @@ describe('community prompts, exactly once', () => {
     const s = await newSchedule('0 9 * * 1', zone, start);
     // Tick every hour for four weeks, as a replica would (every minute, thinned for speed).
     for (let t = start.getTime(); t < start.getTime() + 28 * 24 * HOUR; t += HOUR)
-      await runDueSchedules(database.db, opts(new Date(t)));
+      await runDue(database.db, communityPrompts, opts(new Date(t)));
     const out = await outboxFor(s.id);
     expect(out.map((o) => o.not_before.toISOString())).toEqual(expected);
     for (const o of out) {
@@ -135,7 +137,7 @@ describe('community prompts, exactly once', () => {
   it('rotates through every prompt before repeating one, per channel', async () => {
     const s = await newSchedule('0 9 * * *', 'UTC', new Date('2026-11-27T12:00:00Z'));
     const pool = reflectionPrompts.length;
-    for (let day = 0; day < pool + 2; day++) await runDueSchedules(database.db, opts(new Date(Date.UTC(2026, 10, 28 + day, 9))));
+    for (let day = 0; day < pool + 2; day++) await runDue(database.db, communityPrompts, opts(new Date(Date.UTC(2026, 10, 28 + day, 9))));
     const runs = await runsFor(s.id);
     expect(runs).toHaveLength(pool + 2);
     expect(new Set(runs.slice(0, pool).map((r) => r.prompt_id)).size).toBe(pool);
@@ -149,7 +151,7 @@ describe('community prompts, exactly once', () => {
 
   it('a channel that is gone is recorded as failed and not retried', async () => {
     const s = await newSchedule('0 9 * * 1', 'UTC', new Date('2026-11-27T12:00:00Z'));
-    await runDueSchedules(database.db, opts(new Date('2026-11-30T09:00:00Z')));
+    await runDue(database.db, communityPrompts, opts(new Date('2026-11-30T09:00:00Z')));
     let now = new Date('2026-11-30T09:00:01Z');
     const fake = fakeDeliverer({ platform: 'slack', now: () => now, goneTargets: new Set([s.channel_id]) });
     const run = () => drainAll({ db: database.db, deliverers: new Map([['slack', fake]]), workerId: 'w', now: () => now, logger: silentLogger });
@@ -185,7 +187,7 @@ describe('personal check-ins fan out exactly once', () => {
     let crashed = false;
     for (let h = 0; h < 60; h++) {
       now = new Date(start.getTime() + h * HOUR);
-      await Promise.all(replicas.map((db, i) => runDueCheckins(db, { ...opts(now, `r${i + 1}`), batch: 250 })));
+      await Promise.all(replicas.map((db, i) => runDue(db, checkins, { ...opts(now, `r${i + 1}`), batch: 250 })));
       if (!crashed) {
         const claimed = await claimBatch(database.db, { workerId: 'doomed', now, limit: 30, leaseMs: 2 * MINUTE, platforms: ['discord'] });
         if (claimed.length > 0) {
