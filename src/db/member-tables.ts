@@ -37,6 +37,9 @@ export const memberTables: readonly MemberTable[] = [
   // The scheduler's per-member state: claimed check-in slots and the DMs queued for them.
   { table: 'checkin_runs', column: 'member_id', order: ['slot'] },
   { table: 'outbox', column: 'member_id', order: ['created_at', 'id'] },
+  // Scheduled kinds added later (src/scheduler/kind.ts): their claimed slots and next slot per member.
+  { table: 'due_runs', column: 'member_id', order: ['kind', 'slot'] },
+  { table: 'due_cursors', column: 'member_id', order: ['kind'] },
   // The Discord servers a member debriefs from.
   { table: 'member_communities', column: 'member_id', order: ['platform', 'community_id'] },
 ];
