@@ -9,7 +9,7 @@ const DAY = 24 * HOUR;
  * quote a person's answers, so they are kept only while a platform may still redeliver the event
  * (Slack retries within the hour, a Discord interaction token lives 15 minutes, a gateway resume
  * replays minutes); after that, a repeat of the event id cannot arrive. Delivered or failed outbox
- * messages and check-in claims are kept a while for `admin status` and for looking into a problem.
+ * messages and the claims of a member's scheduled DMs are kept a while for `admin status` and for looking into a problem.
  */
 export const RETENTION = {
   receiptsMs: 24 * HOUR,
@@ -23,7 +23,8 @@ export const RETENTION_JOB = 'retention';
 export interface Trimmed {
   receipts: number;
   outbox: number;
-  checkinRuns: number;
+  /** Claimed slots of a member's scheduled DMs: check-ins, and later kinds' rows in `due_runs`. */
+  memberClaims: number;
 }
 
 /**
@@ -52,18 +53,20 @@ export async function trimTransient(db: Kysely<Database>, opts: { now: Date; ins
         .where(sql<Date>`coalesce(sent_at, created_at)`, '<', before(RETENTION.outboxSettledMs))
         .executeTakeFirstOrThrow(),
     );
-    const checkinRuns = n(await trx.deleteFrom('checkin_runs').where('slot', '<', before(RETENTION.checkinRunsMs)).executeTakeFirstOrThrow());
+    const memberClaims =
+      n(await trx.deleteFrom('checkin_runs').where('slot', '<', before(RETENTION.checkinRunsMs)).executeTakeFirstOrThrow()) +
+      n(await trx.deleteFrom('due_runs').where('member_id', 'is not', null).where('slot', '<', before(RETENTION.checkinRunsMs)).executeTakeFirstOrThrow());
     await trx.deleteFrom('maintenance_runs').where('slot', '<', before(RETENTION.maintenanceRunsMs)).execute();
     await trx
       .updateTable('maintenance_runs')
-      .set({ removed: receipts + outbox + checkinRuns })
+      .set({ removed: receipts + outbox + memberClaims })
       .where('job', '=', RETENTION_JOB)
       .where('slot', '=', day)
       .execute();
-    return { receipts, outbox, checkinRuns };
+    return { receipts, outbox, memberClaims };
   });
   // Plain VACUUM (no exclusive lock) makes the space of the deleted rows reusable; the embedded
   // database has no autovacuum to do it.
-  if (trimmed) await sql`vacuum inbound_events, outbox, checkin_runs`.execute(db);
+  if (trimmed) await sql`vacuum inbound_events, outbox, checkin_runs, due_runs`.execute(db);
   return trimmed;
 }

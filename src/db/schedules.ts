@@ -27,20 +27,34 @@ export async function saveSchedule(db: Kysely<Database>, s: ScheduleInput, onlyI
     next_run_at: s.nextRunAt,
     updated_by: s.updatedBy,
   });
-  await (onlyIfMissing
-    ? insert.onConflict((oc) => oc.constraint('schedules_one_per_kind').doNothing())
-    : insert.onConflict((oc) =>
-        oc.constraint('schedules_one_per_kind').doUpdateSet({
-          channel_id: s.channelId,
-          cron: s.cron,
-          time_zone: s.timeZone,
-          next_run_at: s.nextRunAt,
-          enabled: true,
-          updated_by: s.updatedBy,
-          updated_at: s.now,
-        }),
-      )
-  ).execute();
+  if (onlyIfMissing) {
+    await insert.onConflict((oc) => oc.constraint('schedules_one_per_kind').doNothing()).execute();
+    return;
+  }
+  const saved = await insert
+    .onConflict((oc) =>
+      oc.constraint('schedules_one_per_kind').doUpdateSet({
+        channel_id: s.channelId,
+        cron: s.cron,
+        time_zone: s.timeZone,
+        next_run_at: s.nextRunAt,
+        enabled: true,
+        updated_by: s.updatedBy,
+        updated_at: s.now,
+      }),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await forgetNextSlots(db, 'schedule_id', saved.id);
+}
+
+/**
+ * A subject whose schedule changed (a new time or zone, a pause, check-ins turned off or on) starts
+ * afresh with the kinds in `due_cursors`: each learns its next slot at the next tick, rather than
+ * catching up on slots that fell while it was paused or were computed in another zone.
+ */
+async function forgetNextSlots(db: Kysely<Database>, column: 'schedule_id' | 'member_id', id: string): Promise<void> {
+  await db.deleteFrom('due_cursors').where(column, '=', id).execute();
 }
 
 export async function setScheduleEnabled(
@@ -53,6 +67,7 @@ export async function setScheduleEnabled(
     .set({ enabled: s.enabled, next_run_at: s.nextRunAt, updated_by: s.updatedBy, updated_at: s.now })
     .where('id', '=', id)
     .execute();
+  await forgetNextSlots(db, 'schedule_id', id);
 }
 
 export function findCommunitySchedule(db: Kysely<Database>, platform: string, workspaceId: string) {
@@ -136,4 +151,5 @@ export async function setCheckins(
     )
     .where('id', '=', memberId)
     .execute();
+  await forgetNextSlots(db, 'member_id', memberId);
 }

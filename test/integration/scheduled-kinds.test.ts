@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { connectPostgres, type DatabaseHandle } from '../../src/db/connect.js';
+import { saveSchedule, setScheduleEnabled } from '../../src/db/schedules.js';
+import { runDue } from '../../src/scheduler/due-runs.js';
 import type { ScheduledKind } from '../../src/scheduler/kind.js';
 import { scheduledKinds } from '../../src/scheduler/kinds/index.js';
 import { startScheduler, type RunningScheduler } from '../../src/scheduler/scheduler.js';
@@ -75,5 +77,41 @@ describe('a new scheduled kind', () => {
     expect(fake.sent).toHaveLength(3);
     const runs = await database.db.selectFrom('due_runs').select(['kind', 'status', 'member_id']).where('kind', '=', 'nudge').execute();
     expect(runs.map((r) => r.status)).toEqual(['queued', 'queued', 'queued']);
+  });
+
+  it('goes to community channels too; a paused schedule starts afresh when resumed, with no catch-up', async () => {
+    const lunch: ScheduledKind = {
+      name: 'lunch-nudge',
+      audience: 'communities',
+      cron: () => '0 12 * * 5',
+      compose: ({ subject }) => ({ replies: [{ text: `Lunch-time nudge for ${subject.target.id}`, expectsText: false }] }),
+    };
+    const start = new Date('2026-12-03T12:00:00Z');
+    await saveSchedule(database.db, { platform: 'slack', workspaceId: 'T-lunch', channelId: 'C-lunch', cron: '0 9 * * 1', timeZone: 'Europe/Berlin', updatedBy: null, now: start, nextRunAt: new Date('2026-12-07T08:00:00Z') });
+    const { id } = await database.db.selectFrom('schedules').select('id').where('workspace_id', '=', 'T-lunch').executeTakeFirstOrThrow();
+    const tick = (at: string) => runDue(database.db, lunch, { now: new Date(at), instanceId: 'r1', graceMs: 3 * HOUR });
+    const queued = async () =>
+      (await database.db.selectFrom('outbox').select(['dedupe_key', 'not_before']).where('schedule_id', '=', id).where('dedupe_key', 'like', 'lunch-nudge:%').orderBy('not_before').execute()).map((o) =>
+        o.not_before.toISOString(),
+      );
+
+    expect(await tick('2026-12-03T12:00:00Z')).toEqual({ queued: 0, skipped: 0 });
+    // Friday 12:00 in Berlin is 11:00 UTC in winter.
+    await Promise.all([tick('2026-12-04T11:00:00Z'), tick('2026-12-04T11:00:00Z'), tick('2026-12-04T11:05:00Z')]);
+    expect(await queued()).toEqual(['2026-12-04T11:00:00.000Z']);
+
+    // Paused over two Fridays, resumed an hour after the third: nothing is caught up or recorded as
+    // skipped; the next Friday posts as usual.
+    await setScheduleEnabled(database.db, id, { enabled: false, nextRunAt: new Date('2026-12-07T08:00:00Z'), updatedBy: 'U1', now: new Date('2026-12-05T00:00:00Z') });
+    expect(await tick('2026-12-11T11:00:00Z')).toEqual({ queued: 0, skipped: 0 });
+    await setScheduleEnabled(database.db, id, { enabled: true, nextRunAt: new Date('2026-12-21T08:00:00Z'), updatedBy: 'U1', now: new Date('2026-12-18T12:00:00Z') });
+    expect(await tick('2026-12-18T12:00:00Z')).toEqual({ queued: 0, skipped: 0 });
+    expect(await tick('2026-12-25T11:00:00Z')).toEqual({ queued: 1, skipped: 0 });
+    expect(await queued()).toEqual(['2026-12-04T11:00:00.000Z', '2026-12-25T11:00:00.000Z']);
+    const runs = await database.db.selectFrom('due_runs').select(['slot', 'status', 'schedule_id']).where('kind', '=', 'lunch-nudge').orderBy('slot').execute();
+    expect(runs.map((r) => [r.slot.toISOString(), r.status, r.schedule_id])).toEqual([
+      ['2026-12-04T11:00:00.000Z', 'queued', id],
+      ['2026-12-25T11:00:00.000Z', 'queued', id],
+    ]);
   });
 });
