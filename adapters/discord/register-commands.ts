@@ -2,6 +2,7 @@ import dotenv from 'dotenv';
 import { REST, Routes } from 'discord.js';
 import { loadConfig, settingsOf } from '../../src/config.js';
 import { StartupError } from '../../src/startup-error.js';
+import { platforms } from '../index.js';
 import { invokedDirectly, runScript } from './cli.js';
 import { debriefCommand } from './commands.js';
 import { discord as discordPlatform, type DiscordConfig } from './config.js';
@@ -22,7 +23,7 @@ export async function registerCommands(discord: DiscordConfig): Promise<{ scope:
 
 async function main(): Promise<number> {
   dotenv.config({ quiet: true });
-  const discord = settingsOf(loadConfig(process.env, [discordPlatform]), discordPlatform);
+  const discord = settingsOf(loadConfig(process.env, platforms), discordPlatform);
   if (!discord)
     throw new StartupError('DISCORD_TOKEN and DISCORD_APPLICATION_ID are needed to register the Discord commands');
   const { scope, names } = await registerCommands(discord).catch((err: unknown) => {

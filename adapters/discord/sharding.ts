@@ -4,6 +4,7 @@ import { REST, Routes, ShardingManager, type Shard } from 'discord.js';
 import { loadConfig, settingsOf, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { StartupError } from '../../src/startup-error.js';
+import { platforms } from '../index.js';
 import { invokedDirectly, runScript } from './cli.js';
 import { discord as discordPlatform, type DiscordConfig } from './config.js';
 
@@ -53,7 +54,7 @@ export function shardableDiscord(config: Readonly<Config>): DiscordConfig {
 
 async function main(): Promise<number> {
   dotenv.config({ quiet: true });
-  const config = loadConfig(process.env, [discordPlatform]);
+  const config = loadConfig(process.env, platforms);
   const discord = shardableDiscord(config);
   const args = parseShardArgs(process.argv.slice(2));
   const logger = createLogger(config.logLevel ?? 'info');
