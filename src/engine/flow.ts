@@ -77,9 +77,13 @@ export interface Step<A, K extends keyof A & string = keyof A & string> {
   /** Reads one answer as several ("Acme, product designer" as company and role): the answers it
    *  gives, its own included. Only the keys returned are recorded. */
   split?: (value: A[K], ctx: StepContext<A>) => Partial<A>;
-  /** Other answers this step may give (by `split` or a tags step's `textAnswer`): cleared when the
-   *  step is answered again, and kept with it on the path taken. */
+  /** Other answers this step may give (by `split`, a tags step's `textAnswer` or `recordAs`): cleared
+   *  when the step is answered again, and kept with it on the path taken. */
   fills?: readonly (keyof A & string)[];
+  /** For a step that asks apart for an answer another step usually gives (the role, when the first
+   *  answer named only the company): the answer is that one, recorded once under its name. The step's
+   *  own id stays in the conversation, so `next` can tell the question was asked. List it in `fills`. */
+  recordAs?: keyof A & string;
   after?: (value: A[K], ctx: StepContext<A>) => Aside[];
   /** When it returns a question, the answer is held until the person has chosen (see Confirmation). */
   confirm?: (value: A[K], ctx: StepContext<A>) => Confirmation | null;

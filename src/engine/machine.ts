@@ -324,7 +324,7 @@ function control(ctx: MachineContext, conv: ConversationState, word: Control, ou
         out.replies.push(prompt(ctx, conv));
         return out;
       }
-      out.answers.push({ conversationId: conv.id, step: step.id, value: null, skipped: true });
+      out.answers.push({ conversationId: conv.id, step: step.recordAs ?? step.id, value: null, skipped: true });
       const answers: Record<string, unknown> = { ...conv.answers, [step.id]: null };
       for (const key of step.fills ?? []) delete answers[key];
       return moveOn(ctx, { ...conv, answers }, step, [], out);
@@ -502,11 +502,13 @@ function accept(
   const own = { answers: { ...answers, [step.id]: checked }, now: ctx.now };
   const given: Record<string, unknown> = {
     [step.id]: checked,
+    ...(step.recordAs ? { [step.recordAs]: checked } : {}),
     ...(spec.kind === 'tags' && spec.textAnswer && words !== undefined ? { [spec.textAnswer]: words } : {}),
     ...(step.split?.(checked, own) ?? {}),
   };
   const value = given[step.id];
-  for (const [key, v] of Object.entries(given)) out.answers.push({ conversationId: conv.id, step: key, value: v, skipped: false });
+  for (const [key, v] of Object.entries(given))
+    if (key !== step.id || !step.recordAs) out.answers.push({ conversationId: conv.id, step: key, value: v, skipped: false });
   const stepCtx = { answers: { ...answers, ...given }, now: ctx.now };
   const asides = [...(step.after?.(value, stepCtx) ?? [])];
   if (react && flow.reactToText) {

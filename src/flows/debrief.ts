@@ -392,7 +392,7 @@ const steps: Steps = {
     input: { kind: 'text', maxLength: 200, example: 'Product designer' },
     schema: debriefAnswers.shape.role_asked,
     help: 'The job title as they advertised it is fine, or your own words for it.',
-    split: (role) => ({ role }),
+    recordAs: 'role',
     fills: ['role'],
     next: () => 'stage',
   },

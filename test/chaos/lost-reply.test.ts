@@ -86,7 +86,6 @@ async function recovers(opts: { env: Record<string, string>; ready: RegExp; coun
   const { answers, step } = await stored(store);
   expect(answers).toEqual([
     { step: 'company', value: 'Acme' },
-    { step: 'role_asked', value: 'Platform engineer' },
     { step: 'role', value: 'Platform engineer' },
   ]);
   expect(step).toBe('stage');

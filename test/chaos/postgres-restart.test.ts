@@ -231,8 +231,6 @@ it(
         .execute();
       expect(consoleAnswers).toEqual([
         { step: 'company', value: 'Outage Co' },
-        // The role asked on its own is kept as that question's answer and as the role.
-        { step: 'role_asked', value: 'Platform engineer' },
         { step: 'role', value: 'Platform engineer' },
       ]);
       // The engine logged the failed turns (the adapters' apology follows from them).

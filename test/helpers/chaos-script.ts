@@ -51,13 +51,12 @@ export const SCRIPT: readonly ScriptStep[] = [
 ];
 export const DONE = /Your debrief: /;
 export const PATH = SCRIPT.map((s) => s.step);
-/** The answers the script records, in order: some messages give two (company and role, tags and words). */
-// The script gives the role with the company, so the role is never asked apart; its next step names
-// when ("a week"), so that gives the due date and ends the debrief.
-export const RECORDED = PATH.flatMap((step) => [
-  step,
-  ...(debriefFlow.steps[step as keyof typeof debriefFlow.steps]?.fills ?? []).filter((k) => !PATH.includes(k) && k !== 'role_asked'),
-]);
+const stepOf = (id: string) => debriefFlow.steps[id as keyof typeof debriefFlow.steps];
+/** A step that asks apart for another answer (the role) is recorded as that answer, never as itself. */
+const recordedAs = (keys: string[]) => [...new Set(keys.filter((k) => !stepOf(k)?.recordAs))];
+/** The answers the script records, in order: some messages give two (company and role, tags and words).
+ *  Its next step names when ("a week"), so that gives the due date and ends the debrief. */
+export const RECORDED = recordedAs(PATH.flatMap((step) => [step, ...(stepOf(step)?.fills ?? [])]));
 export const stepIndex = (step: string) => PATH.indexOf(step);
 
 /** What the stored debrief must say after the script ran for `company`. */
@@ -127,11 +126,9 @@ export async function checkConsistency(db: Kysely<Database>): Promise<{ conversa
     if (new Set(steps).size !== steps.length) problems.push(`${c.id}: a question stored twice: ${steps.join(',')}`);
     const perInbound = new Set(rows.map((r) => `${r.inbound_id}/${r.step}`));
     if (perInbound.size !== rows.length) problems.push(`${c.id}: an inbound event recorded an answer twice`);
-    // Without `back`, the stored answers are exactly the trail's (with what each step also gave).
-    // A fill may come from a later step (the role asked apart), so compare what was given, not its order.
-    const given = new Set(state.trail.flatMap((id) => [id, ...(debriefFlow.steps[id as keyof typeof debriefFlow.steps]?.fills ?? []).filter((k) => k in state.answers)]));
-    if ([...steps].sort().join(',') !== [...given].sort().join(','))
-      problems.push(`${c.id}: answers ${steps.join(',')} but trail ${state.trail.join(',')}`);
+    // Without `back`, the stored answers are exactly the trail (with what each step also gave), in order.
+    const given = recordedAs(state.trail.flatMap((id) => [id, ...(stepOf(id)?.fills ?? []).filter((k) => k in state.answers)]));
+    if (steps.join(',') !== given.join(',')) problems.push(`${c.id}: answers ${steps.join(',')} but trail ${state.trail.join(',')}`);
     for (const r of rows) {
       if (JSON.stringify(state.answers[r.step] ?? null) !== JSON.stringify(r.value ?? null))
         problems.push(`${c.id}: state answer for ${r.step} differs from the stored row`);

@@ -248,7 +248,7 @@ describe('commands mid-dialogue', () => {
     expect(p.read()).toMatch(/When was it/);
     const rows = await memberRows(h, p);
     expect(rows.conversations[0]!.status).toBe('active');
-    expect(rows.answers.map((a) => a.step)).toEqual(['company', 'role_asked', 'role', 'stage']);
+    expect(rows.answers.map((a) => a.step)).toEqual(['company', 'role', 'stage']);
   });
 
   it('cancel with nothing answered sets the debrief aside at once; /debrief then starts afresh', async () => {
@@ -484,9 +484,9 @@ describe('idempotency and concurrency', () => {
     await Promise.all([p.text('Acme', 'c-1'), p.text('Designer', 'c-2')]);
     const rows = await memberRows(h, p);
     const state = rows.conversations[0]!.state as { answers: Record<string, unknown>; trail: string[] };
-    // The company alone first, so the role is asked on its own (and recorded as the role too).
+    // The company alone first, so the role is asked on its own.
     expect(state.trail).toEqual(['company', 'role_asked']);
-    expect(rows.answers).toHaveLength(3);
+    expect(rows.answers).toHaveLength(2);
     expect(rows.conversations[0]!.step).toBe('stage');
     expect(new Set([state.answers.company, state.answers.role])).toEqual(new Set(['Acme', 'Designer']));
   });

@@ -83,10 +83,12 @@ it('random sequences never throw, never store an answer twice, and always replay
       for (const c of rows.conversations) {
         const state = c.state as { answers: Record<string, unknown>; trail: string[] };
         expect(replayStep(debriefFlow, state)).toBe(c.status === 'completed' ? null : c.step);
-        // The state's answers are the answers as stored, latest per question.
+        // The state's answers are the answers as stored, latest per question (the role asked apart is
+        // stored as the role).
         const latest = new Map<string, unknown>();
         for (const a of rows.answers.filter((x) => x.conversation_id === c.id)) latest.set(a.step, a.value);
-        for (const step of state.trail) expect(state.answers[step] ?? null).toEqual(latest.get(step) ?? null);
+        const storedAs = (step: string) => debriefFlow.steps[step as keyof typeof debriefFlow.steps]?.recordAs ?? step;
+        for (const step of state.trail) expect(state.answers[step] ?? null).toEqual(latest.get(storedAs(step)) ?? null);
       }
       expect(rows.debriefs.length).toBe(rows.conversations.filter((c) => c.status === 'completed').length);
     }),

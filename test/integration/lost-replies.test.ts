@@ -45,8 +45,6 @@ describe('replies lost between the commit and the post', () => {
     const { answers } = await memberRows(h, ana);
     expect(answers.map((a) => [a.step, a.value])).toEqual([
       ['company', 'Acme'],
-      // The role asked on its own is kept as that question's answer and as the role.
-      ['role_asked', 'Product designer'],
       ['role', 'Product designer'],
     ]);
   });

@@ -45,7 +45,6 @@ describe('transition(): the debrief as a transcript', () => {
     expect(t.read()).toMatch(/Which stage was this\?/);
     expect(t.stored.map((a) => [a.step, a.value])).toEqual([
       ['company', 'Acme'],
-      ['role_asked', 'Product designer'],
       ['role', 'Product designer'],
     ]);
     expect(t.state?.step).toBe('stage');
