@@ -1,9 +1,10 @@
-import { Client, Events, GatewayIntentBits, Options, Partials, RESTEvents } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, Partials, RESTEvents, type RESTOptions } from 'discord.js';
 import type { App } from '../../src/app.js';
 import { settingsOf } from '../../src/config.js';
 import { StartupError } from '../../src/startup-error.js';
 import { edgeMetrics } from '../edge-metrics.js';
 import { discord as discordPlatform } from './config.js';
+import { keepAliveAgent } from '../http-agents.js';
 import type { RunningAdapter } from '../types.js';
 import { guardGateway } from './gateway-guard.js';
 import { onInteraction } from './interactions.js';
@@ -33,6 +34,9 @@ export async function startDiscord(app: App, _argv: readonly string[], opts: Dis
   const started = performance.now();
   const log = app.logger.child({ adapter: 'discord' });
 
+  // A bounded keep-alive pool of our own for REST calls (http-agents.ts), instead of undici's global
+  // one. @discordjs/rest keeps its own timer per call (its `timeout`); the agent's is only a backstop.
+  const agent = keepAliveAgent({ timeoutMs: 15_000 });
   const client = new Client({
     // DirectMessages for DMs (their content needs no privileged intent); Guilds so that interactions
     // from servers resolve their channel. Slash commands and buttons need no intent at all.
@@ -40,7 +44,9 @@ export async function startDiscord(app: App, _argv: readonly string[], opts: Dis
     // Without Partials.Channel, discord.js silently drops MESSAGE_CREATE for DM channels it has not cached.
     partials: [Partials.Channel],
     allowedMentions: { parse: [] },
-    rest: discord.apiUrl ? { api: discord.apiUrl } : {},
+    // @discordjs/rest types its agent with its own undici 6; an undici 7 Agent takes the older
+    // handlers it dispatches with (DispatcherBase unwraps them), so only the types differ.
+    rest: { ...(discord.apiUrl ? { api: discord.apiUrl } : {}), agent: agent as unknown as NonNullable<RESTOptions['agent']> },
     // No message cache: we never read old messages, and a cached message makes discord.js swallow a
     // re-dispatched MESSAGE_CREATE in this process only. The engine's record of event ids is the one
     // guard against doing a turn twice, the same in every process and after a restart.
@@ -114,6 +120,7 @@ export async function startDiscord(app: App, _argv: readonly string[], opts: Dis
       clearTimeout(timer);
       deliverer.close();
       await client.destroy();
+      await agent.close();
       log.info('discord stopped');
     },
   };

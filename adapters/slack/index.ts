@@ -11,6 +11,7 @@ import { resendReplies, slackErrorSummary } from './deliver.js';
 import { registerHandlers, type TurnReport } from './handlers.js';
 import { slackDeliverer } from './outbox-deliverer.js';
 import { edgeMetrics } from '../edge-metrics.js';
+import { agentFetch, keepAliveAgent } from '../http-agents.js';
 import { EdgeReceiver, GuardedSocketModeReceiver } from './receiver.js';
 
 export interface SlackStartOptions {
@@ -43,10 +44,14 @@ export async function startSlack(app: App, _argv: readonly string[], opts: Slack
   const config = settingsOf(app.config, slack);
   if (!config) throw new StartupError('Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN');
   const logger = boltLogger(app.logger);
+  // Every Web API client (and Bolt's respond()) shares one keep-alive socket pool (http-agents.ts);
+  // the timeout is the agent's, so `timeout: 0` spares each call an AbortSignal timer of its own.
+  const agent = keepAliveAgent({ timeoutMs: 15_000 });
   const clientOptions: webApi.WebClientOptions = {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     retryConfig: opts.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
-    timeout: 15_000,
+    fetch: agentFetch(agent, 15_000),
+    timeout: 0,
     logger,
   };
   const identity = await checkToken(config.botToken, {
@@ -82,7 +87,7 @@ export async function startSlack(app: App, _argv: readonly string[], opts: Slack
     ...clientOptions,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: 10_000,
+    fetch: agentFetch(agent, 10_000),
   });
 
   const inFlight = new Set<Promise<void>>();
@@ -121,6 +126,7 @@ export async function startSlack(app: App, _argv: readonly string[], opts: Slack
         new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_MS))),
       ]);
       clearTimeout(timer);
+      await agent.close();
     },
   };
 }
