@@ -4,16 +4,19 @@ import { printEngine, runEngine, runFloor } from './engine-throughput.js';
 import { fanoutBench } from './fanout.js';
 import { arg, baseUrl, benchPglite, benchPostgres, fmt, report } from './lib.js';
 import { memoryBench } from './memory.js';
-import { slackEdgeBench } from './slack-edge.js';
+import { slackE2eBench } from './slack-e2e.js';
+import { discordE2eBench } from './discord-e2e.js';
 import { understandingBench } from './understanding.js';
 
 /**
  * `npm run bench`: every benchmark in one run, each printing its figures and its ratio to target.
  * Options: --members 200 --debriefs 2000 --pool 20 --think-ms 1000 --pglite-debriefs 200 --slack-rate 100
- * --slack-seconds 10 --fanout-members 10000 --fanout-rate 1000 --only engine,slack,memory,fanout,understanding
+ * --slack-seconds 20 --discord-rate 30 --discord-seconds 20 (--slack-baseline DIR, --discord-baseline DIR: another
+ * checkout's build first, for an A/B) --fanout-members 10000 --fanout-rate 1000
+ * --only engine,slack,discord,memory,fanout,understanding
  */
 async function main() {
-  const only = (process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'engine,slack,memory,fanout,understanding').split(',');
+  const only = (process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'engine,slack,discord,memory,fanout,understanding').split(',');
   console.log(`debrief benchmarks  node ${process.version}  ${new Date().toISOString()}`);
   console.log(`command: npm run bench --${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`);
   console.log(`postgres: ${new URL(baseUrl()).host}`);
@@ -60,7 +63,8 @@ async function main() {
       await lite.close();
     }
   }
-  if (only.includes('slack')) await slackEdgeBench();
+  if (only.includes('slack')) await slackE2eBench();
+  if (only.includes('discord')) await discordE2eBench();
   if (only.includes('memory')) await memoryBench();
   if (only.includes('fanout')) await fanoutBench();
   if (only.includes('understanding')) await understandingBench();
