@@ -1,4 +1,5 @@
 import { choiceRole, commandWords, isCommandPrompt, type Reply } from '../../src/app.js';
+import { choiceLayout } from '../render-common.js';
 
 /** The engine's light markup (*bold*, _italic_, `code`) as terminal text, with colour on a TTY. */
 function markup(text: string, color: boolean): string {
@@ -45,12 +46,12 @@ export function renderReply(reply: Reply, color: boolean, width = 80): string {
     for (const c of choices) lines.push(`  • ${c.label}: type /debrief ${commandWords(c.id)}`);
     return withCopyable(lines, reply, width);
   }
-  const answers = choices.filter((c) => choiceRole(c.id).role === 'answer');
+  const { answers = [], controls = [] } = choiceLayout(reply) ?? {};
   // A 1-5 scale reads better on one line than as five numbered rows of its own numbers.
   if (answers.length > 0 && answers.every((c, i) => c.label === String(i + 1))) lines.push(`  ${answers.map((c) => c.label).join('  ')}`);
   else answers.forEach((c, i) => lines.push(`  ${i + 1}) ${c.label}`));
   // Typing is itself the retry here, so "try again" is not offered as a word.
-  const words = choices.flatMap((c) => {
+  const words = controls.flatMap((c) => {
     const r = choiceRole(c.id);
     return r.role === 'control' && r.word !== 'retry' ? [r.word] : [];
   });
