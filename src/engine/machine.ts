@@ -68,17 +68,30 @@ const COMMANDS_HELP =
 
 export function transition(ctx: MachineContext, current: ConversationState | null, input: TurnInput): Outcome {
   const out: Outcome = { replies: [], writes: [], answers: [] };
-  let conv = current ? { ...current, answers: { ...current.answers }, trail: [...current.trail] } : null;
+  const copy = current ? { ...current, answers: { ...current.answers }, trail: [...current.trail] } : null;
+  const settled = settle(ctx, copy, input, out);
+  if ('done' in settled) return settled.done;
+  const conv = settled.conv;
+  if (input.kind === 'command') return command(ctx, conv, input.args, out);
+  if (input.kind === 'choice') return click(ctx, conv, input.promptRef, input.choiceIds, out);
+  return typed(ctx, conv, input.text, out);
+}
 
+/**
+ * Closes what the passing of time has closed before the input is read: a cancel past its undo window
+ * (or undone within it), a conversation left quiet past its expiry.
+ */
+function settle(ctx: MachineContext, current: ConversationState | null, input: TurnInput, out: Outcome): { conv: ConversationState | null } | { done: Outcome } {
+  let conv = current;
   // A cancel stays undoable for a while; anything but `undo` (or the wait running out) makes it final.
   if (conv?.pending === 'cancelled') {
     const undo = isUndo(conv, input);
     if (undo && input.kind === 'choice') out.click = { status: 'accepted', labels: ['Undo'] };
-    if (undo && ctx.now.getTime() - conv.updatedAt.getTime() <= UNDO_MS) return undoCancel(ctx, conv, out);
+    if (undo && ctx.now.getTime() - conv.updatedAt.getTime() <= UNDO_MS) return { done: undoCancel(ctx, conv, out) };
     out.writes.push({ ...conv, status: 'cancelled', pending: null });
     if (undo) {
       out.replies.push(info(`That was more than ${UNDO_MS / 60_000} minutes ago, so it stays cancelled. \`/debrief\` starts a new one.`));
-      return out;
+      return { done: out };
     }
     conv = null;
   }
@@ -95,24 +108,26 @@ export function transition(ctx: MachineContext, current: ConversationState | nul
     );
     conv = null;
   }
+  return { conv };
+}
 
-  if (input.kind === 'command') return command(ctx, conv, input.args, out);
-  if (input.kind === 'choice') return click(ctx, conv, input.promptRef, input.choiceIds, out);
-
-  const word = input.text.trim().toLowerCase().replace(/^\//, '').replace(/[.!]+$/, '');
+/** Typed words: a held answer or a cancel question first, then control words, then an answer. */
+function typed(ctx: MachineContext, current: ConversationState | null, text: string, out: Outcome): Outcome {
+  let conv = current;
+  const word = text.trim().toLowerCase().replace(/^\//, '').replace(/[.!]+$/, '');
   // A control word or a fresh answer lets go of a held one.
   if (conv?.pending === 'confirm') {
     const held = conv.held;
     conv = { ...conv, pending: null, held: null };
     if (!isControlWord(word) && held && !needsResume(ctx, conv)) {
-      const hit = matchOption(confirmOptions(ctx, conv, held), input.text);
+      const hit = matchOption(confirmOptions(ctx, conv, held), text);
       const choice = hit ? decodeChoice(hit.id) : undefined;
       if (choice?.kind === 'confirm') return confirmAnswer(ctx, conv, held, choice.choice, out);
     }
   }
   if (conv?.pending === 'cancel' && word !== 'cancel') {
     if (isControlWord(word)) conv = { ...conv, pending: null };
-    else return cancelAnswer(ctx, conv, input.text, out);
+    else return cancelAnswer(ctx, conv, text, out);
   }
   if (conv && isControlWord(word)) return control(ctx, conv, word, out);
   if (!conv && word === 'undo') {
@@ -120,18 +135,18 @@ export function transition(ctx: MachineContext, current: ConversationState | nul
     return greet(out);
   }
   if (!conv) {
-    const hit = matchOption(greetOptions, input.text);
+    const hit = matchOption(greetOptions, text);
     if (word === 'help' || hit?.id === choiceIds.control('help')) return help(ctx, null, out);
     if (hit) return start(ctx, ctx.defaultFlow, out);
     return greet(out);
   }
   if (conv.pending === 'resume') {
-    const hit = matchOption(resumeOptions, input.text);
+    const hit = matchOption(resumeOptions, text);
     if (hit) return resumeAnswer(ctx, conv, hit.id, out);
     return askResume(ctx, conv, out, false);
   }
   if (needsResume(ctx, conv)) return askResume(ctx, conv, out, true);
-  return answer(ctx, conv, { kind: 'text', text: input.text }, out);
+  return answer(ctx, conv, { kind: 'text', text }, out);
 }
 
 function needsResume(ctx: MachineContext, conv: ConversationState): boolean {
@@ -266,7 +281,6 @@ function controlLabel(word: string): string {
 }
 
 function control(ctx: MachineContext, conv: ConversationState, word: Control, out: Outcome): Outcome {
-  const flow = flowOf(ctx, conv);
   switch (word) {
     case 'help':
       return help(ctx, conv, out);
@@ -278,20 +292,8 @@ function control(ctx: MachineContext, conv: ConversationState, word: Control, ou
       );
       return out;
     }
-    case 'cancel': {
-      if (conv.trail.length === 0 || conv.pending === 'cancel') return cancelNow(ctx, conv, out);
-      // Answers would be lost: ask first.
-      const n = conv.trail.length;
-      const next = { ...conv, pending: 'cancel' as const, seq: conv.seq + 1 };
-      out.writes.push(next);
-      out.replies.push({
-        text: `Cancel this ${flow.title}? The ${n === 1 ? 'answer' : `${n} answers`} you've given would be set aside.`,
-        choices: cancelOptions,
-        promptRef: promptRefOf(next),
-        expectsText: true,
-      });
-      return out;
-    }
+    case 'cancel':
+      return askCancel(ctx, conv, out);
     case 'restart':
       return restart(ctx, conv, out);
     case 'undo': // only a cancel can be undone, and that is handled before anything else
@@ -303,33 +305,54 @@ function control(ctx: MachineContext, conv: ConversationState, word: Control, ou
       out.replies.push(prompt(ctx, next));
       return out;
     }
-    case 'back': {
-      if (conv.pending === 'resume') return resumeAnswer(ctx, conv, 'continue', out);
-      const previous = conv.trail.at(-1);
-      if (!previous) {
-        out.replies.push(info("We're at the first question, so there's nothing to go back to."));
-        out.replies.push(prompt(ctx, conv));
-        return out;
-      }
-      const next = { ...conv, step: previous, trail: conv.trail.slice(0, -1), misses: 0, seq: conv.seq + 1 };
-      out.writes.push(next);
-      out.replies.push(prompt(ctx, next, 'Sure, back one step.'));
-      return out;
-    }
-    case 'skip': {
-      if (conv.pending === 'resume') return askResume(ctx, conv, out, false);
-      const step = stepOf(flow, conv.step);
-      if (!step.optional) {
-        out.replies.push(info("This one I need to carry on, but a short answer is perfectly fine."));
-        out.replies.push(prompt(ctx, conv));
-        return out;
-      }
-      out.answers.push({ conversationId: conv.id, step: step.recordAs ?? step.id, value: null, skipped: true });
-      const answers: Record<string, unknown> = { ...conv.answers, [step.id]: null };
-      for (const key of step.fills ?? []) delete answers[key];
-      return moveOn(ctx, { ...conv, answers }, step, [], out);
-    }
+    case 'back':
+      return goBack(ctx, conv, out);
+    case 'skip':
+      return skip(ctx, conv, out);
   }
+}
+
+function askCancel(ctx: MachineContext, conv: ConversationState, out: Outcome): Outcome {
+  if (conv.trail.length === 0 || conv.pending === 'cancel') return cancelNow(ctx, conv, out);
+  // Answers would be lost: ask first.
+  const n = conv.trail.length;
+  const next = { ...conv, pending: 'cancel' as const, seq: conv.seq + 1 };
+  out.writes.push(next);
+  out.replies.push({
+    text: `Cancel this ${flowOf(ctx, conv).title}? The ${n === 1 ? 'answer' : `${n} answers`} you've given would be set aside.`,
+    choices: cancelOptions,
+    promptRef: promptRefOf(next),
+    expectsText: true,
+  });
+  return out;
+}
+
+function goBack(ctx: MachineContext, conv: ConversationState, out: Outcome): Outcome {
+  if (conv.pending === 'resume') return resumeAnswer(ctx, conv, 'continue', out);
+  const previous = conv.trail.at(-1);
+  if (!previous) {
+    out.replies.push(info("We're at the first question, so there's nothing to go back to."));
+    out.replies.push(prompt(ctx, conv));
+    return out;
+  }
+  const next = { ...conv, step: previous, trail: conv.trail.slice(0, -1), misses: 0, seq: conv.seq + 1 };
+  out.writes.push(next);
+  out.replies.push(prompt(ctx, next, 'Sure, back one step.'));
+  return out;
+}
+
+function skip(ctx: MachineContext, conv: ConversationState, out: Outcome): Outcome {
+  if (conv.pending === 'resume') return askResume(ctx, conv, out, false);
+  const step = stepOf(flowOf(ctx, conv), conv.step);
+  if (!step.optional) {
+    out.replies.push(info("This one I need to carry on, but a short answer is perfectly fine."));
+    out.replies.push(prompt(ctx, conv));
+    return out;
+  }
+  out.answers.push({ conversationId: conv.id, step: step.recordAs ?? step.id, value: null, skipped: true });
+  const answers: Record<string, unknown> = { ...conv.answers, [step.id]: null };
+  for (const key of step.fills ?? []) delete answers[key];
+  return moveOn(ctx, { ...conv, answers }, step, [], out);
 }
 
 const cancelOptions = [
