@@ -2,7 +2,7 @@ import type { App as BoltApp, BlockAction, RespondFn, types, webApi } from '@sla
 import { isOpenPrompt, type App, type InboundTurn, type TurnResult } from '../../src/app.js';
 import { DONE_ACTION } from './action-ids.js';
 import { memberHome } from '../../src/app.js';
-import { openDm, postPlain, postReplies, slackErrorSummary } from './deliver.js';
+import { openDm, postPlain, postReplies, slackErrorSummary } from './send.js';
 import { homeView } from './home-view.js';
 import { actionTurn, commandTurn, isSharedChannel, messageTurn, PLATFORM, type ActionPayload, type EventEnvelope } from './parse.js';
 import { profileContext } from './profile.js';

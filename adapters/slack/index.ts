@@ -7,7 +7,7 @@ import type { Deliverer } from '../../src/app.js';
 import type { RunningAdapter } from '../types.js';
 import { boltLogger } from './bolt-logger.js';
 import { slack } from './config.js';
-import { resendReplies, slackErrorSummary } from './deliver.js';
+import { resendReplies, slackErrorSummary } from './send.js';
 import { registerHandlers, type TurnReport } from './handlers.js';
 import { slackDeliverer } from './outbox-deliverer.js';
 import { edgeMetrics } from '../edge-metrics.js';

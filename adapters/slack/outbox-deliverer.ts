@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../src/log.js';
 import type { Deliverer, DeliveryResult } from '../../src/app.js';
-import { openDm, slackErrorSummary } from './deliver.js';
+import { openDm, slackErrorSummary } from './send.js';
 import { PLATFORM } from './parse.js';
 import { renderReply } from './render.js';
 

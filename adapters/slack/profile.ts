@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { InboundTurn } from '../../src/app.js';
 import type { Logger } from '../../src/log.js';
-import { slackErrorSummary } from './deliver.js';
+import { slackErrorSummary } from './send.js';
 
 type WebClient = webApi.WebClient;
 type Context = NonNullable<InboundTurn['context']>;

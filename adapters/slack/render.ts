@@ -102,7 +102,7 @@ function copyableBlock(text: string): KnownBlock {
   };
 }
 
-/** One engine Reply as one Slack message (a file, if any, is uploaded separately: see deliver.ts). */
+/** One engine Reply as one Slack message (a file, if any, is uploaded separately: see send.ts). */
 export function renderReply(reply: Reply): SlackMessage {
   const blocks: KnownBlock[] = reply.card ? cardBlocks(reply.card) : textSections(reply.text);
   if (reply.copyable) blocks.push(copyableBlock(reply.copyable));

@@ -1,6 +1,6 @@
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postReplies } from '../../adapters/slack/deliver.js';
+import { postReplies } from '../../adapters/slack/send.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 
 // Replies the dialogue does not produce yet (files from `export`, very long text) through the real

@@ -99,7 +99,7 @@ describe.concurrent('npm start with Slack variables', () => {
     expect(app.stderr()).toBe('');
   }, 150_000);
 
-  // Each start costs seconds (src/main.ts imports every adapter before reading the configuration),
+  // Each start of a real process costs seconds (tsx compiling the app as it loads),
   // so one malformed variable goes through a real process and the rest are checked in-process.
   describe.concurrent('a missing or malformed Slack variable gives one clear line naming it', () => {
     it('malformed bot token (SLACK_BOT_TOKEN=abc): one line on stderr, non-zero exit', async () => {
