@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { callgrindBench } from './callgrind.js';
 import { printEngine, runEngine, runFloor } from './engine-throughput.js';
 import { fanoutBench } from './fanout.js';
 import { arg, baseUrl, benchPglite, benchPostgres, fmt, report } from './lib.js';
@@ -14,6 +15,7 @@ import { understandingBench } from './understanding.js';
  * --slack-seconds 20 --discord-rate 30 --discord-seconds 20 (--slack-baseline DIR, --discord-baseline DIR: another
  * checkout's build first, for an A/B) --fanout-members 10000 --fanout-rate 1000
  * --only engine,slack,discord,memory,fanout,understanding
+ * --callgrind (adds 1c, instructions per engine turn: --callgrind-warm 20 --callgrind-debriefs 40 --callgrind-members 10)
  */
 async function main() {
   const only = (process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'engine,slack,discord,memory,fanout,understanding').split(',');
@@ -62,6 +64,7 @@ async function main() {
     } finally {
       await lite.close();
     }
+    if (process.argv.includes('--callgrind')) await callgrindBench();
   }
   if (only.includes('slack')) await slackE2eBench();
   if (only.includes('discord')) await discordE2eBench();

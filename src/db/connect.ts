@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { StartupError } from '../startup-error.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { statementName } from './prepared.js';
 import type { Database } from './types.js';
 
 export interface DatabaseHandle {
@@ -23,6 +24,18 @@ const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === DATE_OID ? (v: string) => v : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
+
+/**
+ * Sends the queries compiled by prepare() (prepared.ts) as named statements: each connection parses
+ * and plans them once, then only binds and executes. Everything else goes as before (unnamed).
+ */
+class PreparingClient extends pg.Client {
+  override query(config: unknown, values?: unknown, callback?: unknown): never {
+    const name = typeof config === 'string' && Array.isArray(values) ? statementName(config) : undefined;
+    const query = super.query as (...args: unknown[]) => never;
+    return name ? query.call(this, { name, text: config, values }, callback) : query.call(this, config, values, callback);
+  }
+}
 
 export interface ConnectOptions {
   databaseUrl: string | undefined;
@@ -55,7 +68,7 @@ export async function openEmbedded(dataDir: string | undefined, logger: Logger):
 
 /** Wraps an open PGlite (a test's clone, say) in the same handle the app uses. */
 export function wrapPglite(pglite: PGlite, logger: Logger, closeAll: () => Promise<void>): DatabaseHandle {
-  const pool = new pg.Pool({ ...createPgConfig(pglite), types });
+  const pool = new pg.Pool({ ...createPgConfig(pglite), types, Client: PreparingClient });
   pool.on('error', (err) => logger.error({ err: err.message }, 'embedded database connection error'));
   pool.on('connect', (client) => client.on('error', (err) => logger.error({ err: err.message }, 'embedded database connection error')));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -82,6 +95,7 @@ export async function connectPostgres(
     types,
     connectionTimeoutMillis: 10_000,
     application_name: 'debrief',
+    Client: PreparingClient,
   });
   // An idle client's error (a Postgres restart) must not crash the process; the pool replaces it.
   pool.on('error', (err) => opts.logger.warn({ err: err.message }, 'idle database connection lost'));

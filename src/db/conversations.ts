@@ -1,7 +1,9 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Actor, ConversationState, InboundTurn, RecordedAnswer, StoredReceipt } from '../engine/types.js';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import { jsonObjectFrom } from 'kysely/helpers/postgres';
+import type { Actor, ConversationState, ConversationStatus, InboundTurn, RecordedAnswer, StoredReceipt } from '../engine/types.js';
 import type { Undelivered } from './deliveries.js';
 import { claimInboundEvent, inboundExists } from './inbound-events.js';
+import { prepare, type Param } from './prepared.js';
 import type { ConversationRow, Database } from './types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -27,26 +29,12 @@ export async function loadMember(
   timeZone?: string,
   lostAfterMs?: number,
 ): Promise<MemberAndConversation> {
+  const key = { platform: actor.platform, workspaceId: actor.workspaceId, userId: actor.userId };
   for (let attempt = 0; attempt < 2; attempt++) {
-    const row = await trx
-      .selectFrom('members as m')
-      .leftJoin('conversations as c', (j) => j.onRef('c.member_id', '=', 'm.id').on('c.status', 'in', ['active', 'paused']))
-      .select(['m.id as member_id', 'm.time_zone as member_time_zone'])
-      .select(['c.id', 'c.flow', 'c.status', 'c.step', 'c.state', 'c.seq', 'c.version', 'c.created_at', 'c.updated_at'])
-      // The oldest receipt of this member whose replies were never marked delivered, once it is older
-      // than a delivery takes: the person has not seen that question (an index probe, nearly always empty).
-      .$if(lostAfterMs !== undefined, (q) =>
-        q.select(
-          sql<{ event_id: string; result: StoredReceipt } | null>`(select jsonb_build_object('event_id', e.event_id, 'result', e.result)
-            from inbound_events e where e.member_id = m.id and e.delivered_at is null
-              and e.created_at < now() - make_interval(secs => ${(lostAfterMs ?? 0) / 1000})
-            order by e.created_at limit 1)`.as('lost'),
-        ),
-      )
-      .where('m.platform', '=', actor.platform)
-      .where('m.workspace_id', '=', actor.workspaceId)
-      .where('m.user_id', '=', actor.userId)
-      .executeTakeFirst();
+    const row: MemberRow | undefined =
+      lostAfterMs === undefined
+        ? await memberQuery.takeFirst(trx, key)
+        : await memberWithLostQuery.takeFirst(trx, { ...key, lostAfterSeconds: lostAfterMs / 1000 });
     if (row) {
       // The platform's profile zone wins when given; otherwise keep what we know.
       if (timeZone && timeZone !== row.member_time_zone)
@@ -54,18 +42,58 @@ export async function loadMember(
       const conversation = row.id
         ? toState({ ...(row as unknown as ConversationRow), id: row.id, member_id: row.member_id, ended_at: null })
         : null;
-      const lost = 'lost' in row && row.lost ? { platform: actor.platform, workspaceId: actor.workspaceId, userId: actor.userId, eventId: row.lost.event_id, receipt: row.lost.result } : undefined;
+      const lost = row.lost ? { ...key, eventId: row.lost.event_id, receipt: row.lost.result } : undefined;
       return { memberId: row.member_id, conversation, version: row.version ?? 0, ...(lost ? { lost } : {}) };
     }
     // First turn of this person. Two first turns at once: one inserts, the other finds it next loop.
-    await trx
-      .insertInto('members')
-      .values({ id: newId, platform: actor.platform, workspace_id: actor.workspaceId, user_id: actor.userId, time_zone: timeZone ?? null })
-      .onConflict((oc) => oc.constraint('members_platform_user_unique').doNothing())
-      .execute();
+    await insertMemberQuery.execute(trx, { ...key, id: newId, timeZone: timeZone ?? null });
   }
   throw new Error('member row vanished while reading it');
 }
+
+type MemberKey = Pick<Actor, 'platform' | 'workspaceId' | 'userId'>;
+
+/** The member and their open conversation, if any. */
+function memberRead(db: Kysely<Database>, $: Param<MemberKey>) {
+  return db
+    .selectFrom('members as m')
+    // The statuses are literals, not parameters: a prepared statement's generic plan must see them to
+    // use the partial index of open conversations.
+    .leftJoin('conversations as c', (j) => j.onRef('c.member_id', '=', 'm.id').on('c.status', 'in', [sql.lit<ConversationStatus>('active'), sql.lit<ConversationStatus>('paused')]))
+    .select(['m.id as member_id', 'm.time_zone as member_time_zone'])
+    .select(['c.id', 'c.flow', 'c.status', 'c.step', 'c.state', 'c.seq', 'c.version', 'c.created_at', 'c.updated_at'])
+    .where('m.platform', '=', $('platform'))
+    .where('m.workspace_id', '=', $('workspaceId'))
+    .where('m.user_id', '=', $('userId'));
+}
+
+type LostColumn = Pick<NonNullable<Awaited<ReturnType<typeof memberWithLostQuery.takeFirst>>>, 'lost'>;
+type MemberRow = NonNullable<Awaited<ReturnType<typeof memberQuery.takeFirst>>> & Partial<LostColumn>;
+const memberQuery = prepare('load_member', (db, $: Param<MemberKey>) => memberRead(db, $));
+
+// With the oldest receipt of this member whose replies were never marked delivered, once it is older
+// than a delivery takes: the person has not seen that question (an index probe, nearly always empty).
+const memberWithLostQuery = prepare('load_member_lost', (db, $: Param<MemberKey & { lostAfterSeconds: number }>) =>
+  memberRead(db, $).select((eb) =>
+    jsonObjectFrom(
+      eb
+        .selectFrom('inbound_events as e')
+        .select(['e.event_id', 'e.result'])
+        .whereRef('e.member_id', '=', 'm.id')
+        .where('e.delivered_at', 'is', null)
+        .where('e.created_at', '<', sql<Date>`now() - make_interval(secs => ${$('lostAfterSeconds')})`)
+        .orderBy('e.created_at')
+        .limit(sql.lit(1)),
+    ).as('lost'),
+  ),
+);
+
+const insertMemberQuery = prepare('insert_member', (db, $: Param<MemberKey & { id: string; timeZone: string | null }>) =>
+  db
+    .insertInto('members')
+    .values({ id: $('id'), platform: $('platform'), workspace_id: $('workspaceId'), user_id: $('userId'), time_zone: $('timeZone') })
+    .onConflict((oc) => oc.constraint('members_platform_user_unique').doNothing()),
+);
 
 /** Another turn of the same conversation got there first: the caller runs the turn again. */
 export class ConcurrentTurn extends Error {
@@ -197,16 +225,16 @@ export interface TurnWrites {
 }
 
 /**
- * Whether the turn's writes fit one statement: at most one conversation touched (the open one, or a
- * new one when none was open) and at most one answer. That is nearly every turn; the rest (a restart
- * closing one conversation and opening another, a completion writing its debrief) use a transaction.
+ * Whether the turn's writes fit one statement: at most one conversation touched, the open one (with
+ * its answers) or a new one when none was open (with none). That is nearly every turn; the rest (a
+ * restart closing one conversation and opening another, a completion writing its debrief) use a
+ * transaction.
  */
 export function fitsOneStatement(w: Omit<TurnWrites, 'inbound' | 'now'>): boolean {
-  const writes = new Map(w.writes.map((s) => [s.id, s]));
-  if (writes.size > 1 || w.answers.length > 1) return false;
-  const only = [...writes.values()][0];
+  const only = w.writes[0];
   if (!only) return w.answers.length === 0;
-  return only.id === w.current?.id || (w.current === undefined && w.answers.length === 0);
+  if (w.writes.some((s) => s.id !== only.id)) return false;
+  return only.id === w.current?.id ? w.answers.every((a) => a.conversationId === only.id) : w.current === undefined && w.answers.length === 0;
 }
 
 export type AtomicOutcome = 'written' | 'duplicate' | 'race';
@@ -220,42 +248,143 @@ export type AtomicOutcome = 'written' | 'duplicate' | 'race';
 export async function writeTurnAtomic(db: Kysely<Database>, w: TurnWrites): Promise<AtomicOutcome> {
   const only = w.writes.at(-1);
   const { turn } = w.inbound;
-  const receipt = JSON.stringify(w.inbound.result);
   if (!only) return (await claimInboundEvent(db, turn, w.memberId, w.inbound.result)) ? 'written' : 'duplicate';
-  const ended = only.status === 'active' || only.status === 'paused' ? null : w.now;
-  const fresh = sql`not exists (select 1 from inbound_events where platform = ${turn.platform} and workspace_id = ${turn.workspaceId} and event_id = ${turn.eventId})`;
-  const conv =
-    only.id === w.current?.id
-      ? sql`update conversations
-          set status = ${only.status}, step = ${only.step}, seq = ${only.seq}, state = ${stateJson(only)}::jsonb,
-              updated_at = ${w.now}, ended_at = ${ended}, version = version + 1
-          where id = ${only.id} and version = ${w.current.version} and ${fresh}
-          returning id`
-      : sql`insert into conversations (id, member_id, flow, status, step, seq, state, version, created_at, updated_at, ended_at)
-          select ${only.id}, ${w.memberId}, ${only.flow}, ${only.status}, ${only.step}, ${only.seq}, ${stateJson(only)}::jsonb,
-                 0, ${w.now}, ${w.now}, ${ended}
-          where ${fresh}
-          returning id`;
-  const a = w.answers[0];
-  const answer = a
-    ? sql`, ans as (
-        insert into answers (conversation_id, step, value, skipped, inbound_id)
-        select ${a.conversationId}, ${a.step}, ${answerValue(a)}::jsonb, ${a.skipped}, ${turn.eventId} from conv
-        returning id)`
-    : sql``;
-  const { rows } = await sql<{ written: number; claimed: number }>`
-    with conv as (${conv})${answer},
-    ev as (
-      insert into inbound_events (platform, workspace_id, event_id, member_id, result)
-      select ${turn.platform}, ${turn.workspaceId}, ${turn.eventId}, ${w.memberId}, ${receipt}::jsonb from conv
-      on conflict do nothing
-      returning event_id)
-    select (select count(*) from conv)::int as written, (select count(*) from ev)::int as claimed`.execute(db);
-  const { written, claimed } = rows[0]!;
-  if (written === 1) return claimed === 1 ? 'written' : 'duplicate';
+  const params: TurnParams = {
+    platform: turn.platform,
+    workspaceId: turn.workspaceId,
+    eventId: turn.eventId,
+    memberId: w.memberId,
+    receipt: JSON.stringify(w.inbound.result),
+    id: only.id,
+    version: w.current?.version ?? 0,
+    flow: only.flow,
+    status: only.status,
+    step: only.step,
+    seq: only.seq,
+    state: stateJson(only),
+    now: w.now,
+    ended: only.status === 'active' || only.status === 'paused' ? null : w.now,
+    answers: JSON.stringify(w.answers.map((a) => ({ step: a.step, value: a.value ?? null, skipped: a.skipped }))),
+  };
+  const query = only.id === w.current?.id ? updateTurnQuery : insertTurnQuery;
+  const { written, claimed } = (await query.takeFirst(db, params))!;
+  if (written) return claimed ? 'written' : 'duplicate';
   // Nothing was written: either this event was recorded before, or another turn moved on first.
   return (await inboundExists(db, turn)) ? 'duplicate' : 'race';
 }
+
+interface TurnParams {
+  platform: string;
+  workspaceId: string;
+  eventId: string;
+  memberId: string;
+  receipt: string;
+  /** The conversation, and for an update the version the turn read. */
+  id: string;
+  version: number;
+  flow: string;
+  status: ConversationState['status'];
+  step: string;
+  seq: number;
+  state: string;
+  now: Date;
+  ended: Date | null;
+  /** The turn's answers, of this conversation: a JSON array of {step, value, skipped}. */
+  answers: string;
+}
+
+/**
+ * The one statement of a turn, in its two shapes: the open conversation updated, or a new one
+ * inserted. It writes the conversation only when this event has no receipt yet (and an update only at
+ * the version read); the answers and the receipt only when the conversation was written.
+ */
+function turnWrite(conversation: 'update' | 'insert') {
+  return prepare(`write_turn_${conversation}`, (db, $: Param<TurnParams>) => {
+    const fresh = (eb: ExpressionBuilder<Database, keyof Database>) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('inbound_events as r')
+            .select('r.event_id')
+            .where('r.platform', '=', $('platform'))
+            .where('r.workspace_id', '=', $('workspaceId'))
+            .where('r.event_id', '=', $('eventId')),
+        ),
+      );
+    const answers = sql<{ step: string; value: unknown; skipped: boolean }>`jsonb_to_recordset(${$('answers')}::jsonb)`.as<'a'>(
+      sql`a(step text, value jsonb, skipped boolean)`,
+    );
+    return db
+      .with('conv', (qc) =>
+        conversation === 'update'
+          ? qc
+              .updateTable('conversations')
+              .set((eb) => ({
+                status: $('status'),
+                step: $('step'),
+                seq: $('seq'),
+                state: $('state'),
+                updated_at: $('now'),
+                ended_at: $('ended'),
+                version: eb('version', '+', 1),
+              }))
+              .where('id', '=', $('id'))
+              .where('version', '=', $('version'))
+              .where(fresh)
+              .returning('id')
+          : qc
+              .insertInto('conversations')
+              .columns(['id', 'member_id', 'flow', 'status', 'step', 'seq', 'state', 'version', 'created_at', 'updated_at', 'ended_at'])
+              .expression(
+                qc
+                  .selectNoFrom((eb) => [
+                    eb.val($('id')).as('id'),
+                    eb.val($('memberId')).as('member_id'),
+                    eb.val($('flow')).as('flow'),
+                    eb.val($('status')).as('status'),
+                    eb.val($('step')).as('step'),
+                    eb.val($('seq')).as('seq'),
+                    eb.cast(eb.val($('state')), 'jsonb').as('state'),
+                    eb.lit(0).as('version'),
+                    eb.val($('now')).as('created_at'),
+                    eb.val($('now')).as('updated_at'),
+                    eb.val($('ended')).as('ended_at'),
+                  ])
+                  .where(fresh),
+              )
+              .returning('id'),
+      )
+      .with('ans', (qc) =>
+        qc
+          .insertInto('answers')
+          .columns(['conversation_id', 'step', 'value', 'skipped', 'inbound_id'])
+          .expression(qc.selectFrom(['conv', answers]).select((eb) => ['conv.id', 'a.step', 'a.value', 'a.skipped', eb.val($('eventId')).as('inbound_id')]))
+          .returning('id'),
+      )
+      .with('ev', (qc) =>
+        qc
+          .insertInto('inbound_events')
+          .columns(['platform', 'workspace_id', 'event_id', 'member_id', 'result'])
+          .expression(
+            qc
+              .selectFrom('conv')
+              .select((eb) => [
+                eb.val($('platform')).as('platform'),
+                eb.val($('workspaceId')).as('workspace_id'),
+                eb.val($('eventId')).as('event_id'),
+                eb.val($('memberId')).as('member_id'),
+                eb.cast(eb.val($('receipt')), 'jsonb').as('result'),
+              ]),
+          )
+          .onConflict((oc) => oc.doNothing())
+          .returning('event_id'),
+      )
+      .selectNoFrom((eb) => [eb.exists(eb.selectFrom('conv').select('id')).as('written'), eb.exists(eb.selectFrom('ev').select('event_id')).as('claimed')]);
+  });
+}
+
+const updateTurnQuery = turnWrite('update');
+const insertTurnQuery = turnWrite('insert');
 
 /**
  * The general case, inside the caller's transaction: every conversation the turn touched (the open

@@ -1,6 +1,29 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { InboundTurn, StoredReceipt } from '../engine/types.js';
+import { prepare, type Param } from './prepared.js';
 import type { Database } from './types.js';
+
+type ReceiptKey = Pick<InboundTurn, 'platform' | 'workspaceId' | 'eventId'>;
+type ClaimParams = ReceiptKey & { memberId: string | null; result: string };
+
+const claimQuery = prepare('claim_inbound_event', (db, $: Param<ClaimParams>) =>
+  db
+    .insertInto('inbound_events')
+    .values({ platform: $('platform'), workspace_id: $('workspaceId'), event_id: $('eventId'), member_id: $('memberId'), result: $('result') })
+    .onConflict((oc) => oc.columns(['platform', 'workspace_id', 'event_id']).doNothing())
+    .returning('event_id'),
+);
+
+/** The receipt row of this event, if it was handled before. */
+function receiptOf(db: Kysely<Database> | Transaction<Database>, $: Param<ReceiptKey>) {
+  return db
+    .selectFrom('inbound_events')
+    .where('platform', '=', $('platform'))
+    .where('workspace_id', '=', $('workspaceId'))
+    .where('event_id', '=', $('eventId'));
+}
+const storedQuery = prepare('stored_result', (db, $: Param<ReceiptKey>) => receiptOf(db, $).select('result'));
+const existsQuery = prepare('inbound_exists', (db, $: Param<ReceiptKey>) => receiptOf(db, $).select('event_id'));
 
 /**
  * Records that an inbound event was handled, with its result. Returns false when the event id was
@@ -12,12 +35,7 @@ export async function claimInboundEvent(
   memberId: string | null,
   result: StoredReceipt,
 ): Promise<boolean> {
-  const row = await trx
-    .insertInto('inbound_events')
-    .values(inboundRow(turn, memberId, result))
-    .onConflict((oc) => oc.columns(['platform', 'workspace_id', 'event_id']).doNothing())
-    .returning('event_id')
-    .executeTakeFirst();
+  const row = await claimQuery.takeFirst(trx, { platform: turn.platform, workspaceId: turn.workspaceId, eventId: turn.eventId, memberId, result: JSON.stringify(result) });
   return row !== undefined;
 }
 
@@ -31,24 +49,15 @@ export function inboundRow(turn: InboundTurn, memberId: string | null, result: S
   };
 }
 
-/** The receipt row of this event, if it was handled before. */
-function receiptOf(db: Kysely<Database> | Transaction<Database>, turn: Pick<InboundTurn, 'platform' | 'workspaceId' | 'eventId'>) {
-  return db
-    .selectFrom('inbound_events')
-    .where('platform', '=', turn.platform)
-    .where('workspace_id', '=', turn.workspaceId)
-    .where('event_id', '=', turn.eventId);
-}
-
 export async function storedResult(
   db: Kysely<Database>,
-  turn: Pick<InboundTurn, 'platform' | 'workspaceId' | 'eventId'>,
+  turn: ReceiptKey,
 ): Promise<StoredReceipt | undefined> {
-  return (await receiptOf(db, turn).select('result').executeTakeFirst())?.result;
+  return (await storedQuery.takeFirst(db, { platform: turn.platform, workspaceId: turn.workspaceId, eventId: turn.eventId }))?.result;
 }
 
-export async function inboundExists(db: Kysely<Database> | Transaction<Database>, turn: InboundTurn): Promise<boolean> {
-  return (await receiptOf(db, turn).select('event_id').executeTakeFirst()) !== undefined;
+export async function inboundExists(db: Kysely<Database> | Transaction<Database>, turn: ReceiptKey): Promise<boolean> {
+  return (await existsQuery.takeFirst(db, { platform: turn.platform, workspaceId: turn.workspaceId, eventId: turn.eventId })) !== undefined;
 }
 
 /** The member's latest receipt: what they were last told (a command's question, say). */
