@@ -1,6 +1,6 @@
 import { FakeDiscord, snowflake, type FakeUser, type InteractionRecord } from '../test/helpers/fake-discord.js';
 import { startBotProcess } from './bot-process.js';
-import { e2eBench, finishRun, peopleFor, walkDebriefs, type E2eRun } from './e2e-lib.js';
+import { e2eBench, finishRun, peopleFor, walkDebriefs, type E2eOptions, type E2eRun } from './e2e-lib.js';
 import { benchPostgres } from './lib.js';
 
 /**
@@ -13,12 +13,12 @@ import { benchPostgres } from './lib.js';
 
 const APPLICATION_ID = '1100000000000000001';
 
-export async function runDiscordE2e(opts: { label: string; rate: number; seconds: number; dir?: string; nodeArgs?: string[] }): Promise<E2eRun> {
+export async function runDiscordE2e(opts: E2eOptions): Promise<E2eRun> {
   const token = `MTEw.bench.${Math.random().toString(36).slice(2)}`;
   const fake = await FakeDiscord.start({ token, applicationId: APPLICATION_ID });
   const database = await benchPostgres(2);
   const bot = await startBotProcess(
-    { DATABASE_URL: database.url, DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_URL: fake.apiUrl },
+    { ...opts.env, DATABASE_URL: database.url, DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_URL: fake.apiUrl },
     { ...(opts.dir ? { dir: opts.dir } : {}), ...(opts.nodeArgs ? { nodeArgs: opts.nodeArgs } : {}) },
   );
   try {

@@ -12,6 +12,8 @@ export interface E2eRun {
   seconds: number;
   turnsPerSecond: number;
   cpuMsPerTurn: number;
+  /** The bot's CPU while idle (heartbeats, the scheduler's and redelivery's polls), per second. */
+  idleCpuMsPerSecond: number;
   /** The platform's acknowledgement: Slack's HTTP answer, Discord's interaction callback. */
   ack: ReturnType<typeof latencies>;
   /** From sending a turn to its first reply reaching the platform. */
@@ -30,6 +32,9 @@ export interface Walk {
   poll(answered: Set<string>): void;
 }
 
+/** Long enough for the 10 ms ticks of /proc's CPU counts to say something about an idle bot. */
+const IDLE_SAMPLE_MS = 3000;
+
 /**
  * Turns at `rate` per second, each person walking the whole debrief (SCRIPT), sending their next
  * answer only once the bot has answered the last, as a person would: never two turns of one person in
@@ -44,6 +49,9 @@ export async function walkDebriefs(bot: BotProcess, people: number, rate: number
   const replies: number[] = [];
   let sent = 0;
   const idleRssMb = bot.rss().nowMb;
+  const idleFrom = bot.cpuMs();
+  await new Promise((r) => setTimeout(r, IDLE_SAMPLE_MS));
+  const idleCpuMsPerSecond = ((bot.cpuMs() - idleFrom) * 1000) / IDLE_SAMPLE_MS;
   const cpuBefore = bot.cpuMs();
   const started = performance.now();
   while (sent < total || awaiting.size > 0) {
@@ -68,7 +76,7 @@ export async function walkDebriefs(bot: BotProcess, people: number, rate: number
     await new Promise((r) => setTimeout(r, sent < total ? Math.max(1, Math.min(5, due - now)) : 5));
   }
   const seconds = (performance.now() - started) / 1000;
-  return { total, seconds, cpuMs: bot.cpuMs() - cpuBefore, idleRssMb, reply: latencies(replies) };
+  return { total, seconds, cpuMs: bot.cpuMs() - cpuBefore, idleCpuMsPerSecond, idleRssMb, reply: latencies(replies) };
 }
 
 /** People enough for `rate * seconds` turns, in whole debriefs. */
@@ -81,6 +89,8 @@ export function printE2e(title: string, runs: E2eRun[], rate: number, ackName: s
     report([
       { figure: 'turns per second', value: r.turnsPerSecond, unit: '/s' },
       { figure: 'bot CPU per turn', value: r.cpuMsPerTurn, unit: ' ms', target: 2.5, better: 'lower' },
+      { figure: 'bot CPU idle, per second (in the figure above)', value: r.idleCpuMsPerSecond, unit: ' ms' },
+      { figure: 'bot CPU per turn, idle CPU taken out', value: r.cpuMsPerTurn - (r.idleCpuMsPerSecond * r.seconds) / r.turns, unit: ' ms' },
       { figure: `${ackName} p50`, value: r.ack.p50, unit: ' ms' },
       { figure: `${ackName} p99`, value: r.ack.p99, unit: ' ms', target: 100, better: 'lower' },
       { figure: 'first reply posted p50', value: r.reply.p50, unit: ' ms' },
@@ -93,7 +103,16 @@ export function printE2e(title: string, runs: E2eRun[], rate: number, ackName: s
   }
 }
 
-export type RunE2e = (o: { label: string; rate: number; seconds: number; dir?: string; nodeArgs?: string[] }) => Promise<E2eRun>;
+/** One bot process under one load: `dir` runs another checkout's build, `env` and `nodeArgs` vary the bot's. */
+export interface E2eOptions {
+  label: string;
+  rate: number;
+  seconds: number;
+  dir?: string;
+  nodeArgs?: string[];
+  env?: Record<string, string>;
+}
+export type RunE2e = (o: E2eOptions) => Promise<E2eRun>;
 
 /**
  * One platform's benchmark: `--NAME-rate`, `--NAME-seconds`, and `--NAME-baseline DIR` for another
@@ -159,6 +178,7 @@ export async function finishRun(
     seconds: run.seconds,
     turnsPerSecond: run.total / run.seconds,
     cpuMsPerTurn: run.cpuMs / run.total,
+    idleCpuMsPerSecond: run.idleCpuMsPerSecond,
     ack: latencies(o.acks),
     reply: run.reply,
     idleRssMb: run.idleRssMb,

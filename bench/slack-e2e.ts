@@ -2,7 +2,7 @@ import type { TurnInput } from '../src/engine/types.js';
 import { startFakeSlack, type FakeSlack } from '../test/helpers/fake-slack.js';
 import { signature } from '../test/helpers/slack-requests.js';
 import { freePort, startBotProcess } from './bot-process.js';
-import { e2eBench, finishRun, peopleFor, walkDebriefs, type E2eRun } from './e2e-lib.js';
+import { e2eBench, finishRun, peopleFor, walkDebriefs, type E2eOptions, type E2eRun } from './e2e-lib.js';
 import { benchPostgres } from './lib.js';
 
 /**
@@ -17,12 +17,12 @@ const SECRET = 'bench-signing-secret';
 const TEAM = 'TBENCH0001';
 
 /** One bot process under one load; `dir` runs another checkout's build (an A/B against a baseline). */
-export async function runSlackE2e(opts: { label: string; rate: number; seconds: number; dir?: string; nodeArgs?: string[] }): Promise<E2eRun> {
+export async function runSlackE2e(opts: E2eOptions): Promise<E2eRun> {
   const fake = await startFakeSlack({ teamId: TEAM });
   const database = await benchPostgres(2);
   const port = await freePort();
   const bot = await startBotProcess(
-    { DATABASE_URL: database.url, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, PORT: String(port) },
+    { ...opts.env, DATABASE_URL: database.url, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, PORT: String(port) },
     { ...(opts.dir ? { dir: opts.dir } : {}), ...(opts.nodeArgs ? { nodeArgs: opts.nodeArgs } : {}) },
   );
   const url = `http://127.0.0.1:${port}/slack/events`;
