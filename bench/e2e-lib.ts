@@ -147,12 +147,15 @@ export async function checkStored(database: DatabaseHandle, expect: { turns: num
   return wrong;
 }
 
-/** Waits until `count` has not changed for a second (the last replies of the last turns landing), at most 10 s. */
+/**
+ * Waits until `count` has not changed for 3 s (the last replies of the last turns landing), at most
+ * 30 s. Three seconds, because a REST client waiting out a rate limit goes quiet for a second at a time.
+ */
 async function settle(count: () => number): Promise<void> {
-  const until = Date.now() + 10_000;
+  const until = Date.now() + 30_000;
   let last = count();
   let stableSince = Date.now();
-  while (Date.now() - stableSince < 1000 && Date.now() < until) {
+  while (Date.now() - stableSince < 3000 && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 100));
     const now = count();
     if (now !== last) [last, stableSince] = [now, Date.now()];
