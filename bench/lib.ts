@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import pino from 'pino';
-import { connectPostgres, wrapPglite, type DatabaseHandle } from '../src/db/connect.js';
+import { connectPostgres, createEmbedded, wrapPglite, type DatabaseHandle } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 
 export const silent = pino({ level: 'silent' });
@@ -34,9 +37,14 @@ export async function benchPostgres(poolSize: number): Promise<DatabaseHandle & 
   };
 }
 
+/** An embedded database as the app opens its own (its settings, a data folder), in a folder removed by `close()`. */
 export async function benchPglite(): Promise<DatabaseHandle & { pglite: PGlite }> {
-  const pglite = await PGlite.create();
-  const handle = wrapPglite(pglite, silent, () => pglite.close());
+  const dir = mkdtempSync(join(tmpdir(), 'debrief-bench-pglite-'));
+  const pglite = await createEmbedded(dir);
+  const handle = wrapPglite(pglite, silent, async () => {
+    await pglite.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
   await migrateToLatest(handle.db);
   return { ...handle, pglite };
 }

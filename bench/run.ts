@@ -35,7 +35,7 @@ async function main() {
       floorPool.on('error', () => {});
       const floor = await runFloor(floorPool, members, engine.turns);
       await floorPool.end();
-      printEngine(`1. Engine on Postgres, saturation: ${members} members at once with no pause between turns, ${debriefs} debriefs, pool ${poolSize}`, engine, floor, true);
+      printEngine(`1. Engine on Postgres, saturation: ${members} members at once with no pause between turns, ${debriefs} debriefs, pool ${poolSize}`, engine, floor, 0.8);
     } finally {
       await pgDb.close();
     }
@@ -60,7 +60,7 @@ async function main() {
       floorPool.on('error', () => {});
       const floor = await runFloor(floorPool, members, engine.turns);
       await floorPool.end();
-      printEngine(`1b. Engine on embedded PGlite: ${members} members at once, ${liteDebriefs} debriefs`, engine, floor, false);
+      printEngine(`1b. Engine on embedded PGlite: ${members} members at once, ${liteDebriefs} debriefs`, engine, floor, 0.5);
     } finally {
       await lite.close();
     }
