@@ -240,12 +240,12 @@ export function fitsOneStatement(w: Omit<TurnWrites, 'inbound' | 'now'>): boolea
 export type AtomicOutcome = 'written' | 'duplicate' | 'race';
 
 /**
- * Writes a turn in one statement, outside any transaction: the conversation (only if its version is
+ * Writes a turn in one statement (outside any transaction, or in the caller's): the conversation (only if its version is
  * still the one the turn read, and only if this event was never recorded), its answer and the
  * event's receipt, the last two only if the conversation was written. A statement is atomic, so a
  * crash leaves all of it or none; a lost race or a redelivery writes nothing at all.
  */
-export async function writeTurnAtomic(db: Kysely<Database>, w: TurnWrites): Promise<AtomicOutcome> {
+export async function writeTurnAtomic(db: Db, w: TurnWrites): Promise<AtomicOutcome> {
   const only = w.writes.at(-1);
   const { turn } = w.inbound;
   if (!only) return (await claimInboundEvent(db, turn, w.memberId, w.inbound.result)) ? 'written' : 'duplicate';

@@ -66,7 +66,11 @@ export function turnStore(db: Kysely<Database>, opts: TurnStoreOptions = {}): Tu
         return await db.transaction().execute(async (trx) => {
           if (await inboundExists(trx, c.inbound.turn)) throw new Rollback('duplicate');
           await c.alongside?.(trx);
-          if (!(await writeTurnInTransaction(trx, c))) throw new Rollback('duplicate');
+          // A completion touches only the open conversation: its one statement serves here too.
+          if (fitsOneStatement(c)) {
+            const outcome = await writeTurnAtomic(trx, c);
+            if (outcome !== 'written') throw new Rollback(outcome);
+          } else if (!(await writeTurnInTransaction(trx, c))) throw new Rollback('duplicate');
           return 'written' as const;
         });
       } catch (err) {
