@@ -29,7 +29,10 @@ export interface TurnIo {
  */
 export async function runTurn(app: App, turn: InboundTurn, io: TurnIo): Promise<{ outcome: TurnOutcome; result?: TurnResult }> {
   const started = performance.now();
-  const log = app.logger.child({ adapter: turn.platform, event: turn.eventId, workspace: turn.workspaceId, user: turn.userId });
+  // The ids go into each line rather than into a child logger: a child per turn serialises its
+  // bindings every time, and a turn logs one line when all goes well.
+  const ids = { adapter: turn.platform, event: turn.eventId, workspace: turn.workspaceId, user: turn.userId };
+  const log = app.logger;
   const ms = () => Math.round(performance.now() - started);
   const done = (outcome: TurnOutcome, result?: TurnResult) => {
     app.metrics.deliveries.inc({ platform: turn.platform, outcome });
@@ -37,7 +40,7 @@ export async function runTurn(app: App, turn: InboundTurn, io: TurnIo): Promise<
   };
   const result = await engineTurn(app, turn, io).catch((err: unknown) => {
     // The engine logged the cause (class and code only); we say sorry where the person is.
-    log.error({ err: io.errorIds(err), ms: ms() }, 'turn failed in the engine');
+    log.error({ ...ids, err: io.errorIds(err), ms: ms() }, 'turn failed in the engine');
     return undefined;
   });
   if (!result) {
@@ -45,15 +48,15 @@ export async function runTurn(app: App, turn: InboundTurn, io: TurnIo): Promise<
     return done('engine-failed');
   }
   if (result.duplicate && !io.showDuplicates) {
-    log.info({ ms: ms() }, 'duplicate delivery; replies were posted the first time');
+    log.info({ ...ids, ms: ms() }, 'duplicate delivery; replies were posted the first time');
     return done('duplicate', result);
   }
   try {
     const outcome = await io.deliver(result, result.deliveryKey ?? turn.eventId);
-    log.info({ conversation: result.conversationId, replies: result.replies.length, duplicate: result.duplicate, ms: ms() }, 'turn delivered');
+    log.info({ ...ids, conversation: result.conversationId, replies: result.replies.length, duplicate: result.duplicate, ms: ms() }, 'turn delivered');
     return done(result.duplicate ? 'duplicate' : outcome, result);
   } catch (err) {
-    log.error({ err: io.errorIds(err), conversation: result.conversationId, ms: ms() }, 'delivery failed');
+    log.error({ ...ids, err: io.errorIds(err), conversation: result.conversationId, ms: ms() }, 'delivery failed');
     // A rejected click changed nothing, and its clicker may not be the DM's owner: no apology there.
     if (result.click?.status !== 'rejected') await io.apologise('delivery', result);
     return done('delivery-failed', result);
