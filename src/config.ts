@@ -56,12 +56,13 @@ export const httpUrl = url((u) => u.protocol === 'http:' || u.protocol === 'http
 const schema = z.object({
   DATABASE_URL: unsetIfEmpty(postgresUrl),
   DATA_DIR: z.string().trim().min(1).default('./data'),
-  DB_POOL_SIZE: z.coerce
-    .number({ error: 'must be a whole number of connections' })
-    .int({ error: 'must be a whole number of connections' })
-    .min(1, { error: 'must be at least 1' })
-    .max(200, { error: 'must be at most 200' })
-    .default(10),
+  DB_POOL_SIZE: unsetIfEmpty(
+    z.coerce
+      .number({ error: 'must be a whole number of connections' })
+      .int({ error: 'must be a whole number of connections' })
+      .min(1, { error: 'must be at least 1' })
+      .max(200, { error: 'must be at most 200' }),
+  ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -121,7 +122,8 @@ export interface SchedulerConfig {
 export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
-  dbPoolSize: number;
+  /** Unset: sized to the cores (src/db/connect.ts). */
+  dbPoolSize: number | undefined;
   logLevel: Env['LOG_LEVEL'];
   healthPort: number | undefined;
   sessionIdleExpiryMs: number;

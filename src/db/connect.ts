@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
@@ -42,8 +43,20 @@ class PreparingClient extends pg.Client {
 export interface ConnectOptions {
   databaseUrl: string | undefined;
   dataDir: string;
-  poolSize: number;
+  /** Connections to DATABASE_URL; unset: defaultPoolSize(). */
+  poolSize?: number | undefined;
   logger: Logger;
+}
+
+/**
+ * Connections per process when DB_POOL_SIZE is unset: twice the cores, plus one (PostgreSQL's own
+ * rule of thumb, cores × 2 + disks). A turn holds its connection only for a few short statements, and
+ * Postgres runs about one statement per core at a time; past that, more connections only queue inside
+ * the server, each backend costing a few MB there and a socket and parser here. The cores counted are
+ * this machine's: the bot and its database usually share a host or run on alike ones.
+ */
+export function defaultPoolSize(cores = availableParallelism()): number {
+  return 2 * cores + 1;
 }
 
 export async function connectDatabase(opts: ConnectOptions): Promise<DatabaseHandle> {
@@ -118,11 +131,11 @@ export function wrapPglite(pglite: PGlite, logger: Logger, closeAll: () => Promi
 
 export async function connectPostgres(
   url: string,
-  opts: { poolSize: number; logger: Logger },
+  opts: { poolSize?: number | undefined; logger: Logger },
 ): Promise<DatabaseHandle> {
   const pool = new pg.Pool({
     connectionString: url,
-    max: opts.poolSize,
+    max: opts.poolSize ?? defaultPoolSize(),
     types,
     connectionTimeoutMillis: 10_000,
     application_name: 'debrief',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { platforms } from '../../adapters/index.js';
 import { ConfigError, loadConfig as loadAppConfig } from '../../src/config.js';
+import { defaultPoolSize } from '../../src/db/connect.js';
 
 /** As main.ts loads it: the app's variables and every registered platform's own. */
 const loadConfig = (env: NodeJS.ProcessEnv) => loadAppConfig(env, platforms);
@@ -15,6 +16,12 @@ describe('configuration', () => {
 
   it('treats empty values as unset, as a copied .env.example has them', () => {
     expect(loadConfig({ DATABASE_URL: '', HEALTH_PORT: '', SLACK_BOT_TOKEN: '', DISCORD_TOKEN: '' }).platforms.slack).toBeUndefined();
+  });
+
+  it('sizes the database pool to the cores unless DB_POOL_SIZE says otherwise', () => {
+    expect(loadConfig({ DB_POOL_SIZE: '' }).dbPoolSize).toBeUndefined();
+    expect(loadConfig({ DB_POOL_SIZE: '7' }).dbPoolSize).toBe(7);
+    expect([1, 2, 8].map((cores) => defaultPoolSize(cores))).toEqual([3, 5, 17]);
   });
 
   it('turns Slack on with a bot token and either a signing secret or an app token', () => {
