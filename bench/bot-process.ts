@@ -32,9 +32,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The node options of `npm start` in `dir` (its package.json's start script): V8's heap settings among them. */
+function startFlags(dir: string): string[] {
+  const pkg = JSON.parse(readFileSync(resolve(dir, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const flags = /(?:^|\s)node\s+(.*?)\s*dist\/src\/main\.js/.exec(pkg.scripts?.start ?? '')?.[1];
+  return flags ? flags.split(/\s+/) : [];
+}
+
 /**
- * Starts `dist/src/main.js` (of `dir`, this checkout by default) with `env` added to a clean
- * environment, and waits until its health server answers. Its logs go nowhere, but at the level given
+ * Starts `dist/src/main.js` (of `dir`, this checkout by default) with its start script's node options
+ * and `env` added to a clean environment, and waits until its health server answers. Its logs go nowhere, but at the level given
  * (info by default, as in production) they are still written, so their cost is in the figures.
  */
 export async function startBotProcess(env: Record<string, string>, opts: { dir?: string; nodeArgs?: string[] } = {}): Promise<BotProcess> {
@@ -42,8 +49,9 @@ export async function startBotProcess(env: Record<string, string>, opts: { dir?:
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(SLACK_|DISCORD_|DATABASE_URL|DATA_DIR|HEALTH_PORT|LOG_LEVEL|CONSOLE_USER|PORT$|COMMUNITY_)/.test(k)),
   );
-  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), 'dist/src/main.js'], {
-    cwd: opts.dir ?? root,
+  const dir = opts.dir ?? root;
+  const child: ChildProcess = spawn(process.execPath, [...startFlags(dir), ...(opts.nodeArgs ?? []), 'dist/src/main.js'], {
+    cwd: dir,
     env: { ...clean, LOG_LEVEL: 'info', ...env, HEALTH_PORT: String(healthPort) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
