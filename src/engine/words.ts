@@ -31,7 +31,10 @@ export function normalize(text: string): string {
     .replace(/\s+/g, ' ');
 }
 
-export const tokensOf = (text: string): string[] => (normalize(text) === '' ? [] : normalize(text).split(' '));
+export function tokensOf(text: string): string[] {
+  const normal = normalize(text);
+  return normal === '' ? [] : normal.split(' ');
+}
 
 // Sounds people make while thinking; never part of an answer.
 const NOISE = new Set([

@@ -85,14 +85,15 @@ export function mustContain(source: string): string[] | null {
   return alternation();
 }
 
-/** What any reading that is not 'none' needs in the text, as substrings of it. */
-const NEEDLES: string[] = (() => {
+/** What any reading that is not 'none' needs in the text: one of these substrings. */
+const NEEDLES: RegExp = (() => {
   const needles = new Set<string>([...INSULTS, ...AIMED_INSULTS, ...CURSES, ...AIMED_VERBS, 'shit']);
   for (const re of [...HOSTILE_ACTS, ...HOSTILE_CONTENT, ...THREATS, ...SARCASM, ...SELF_ANGER]) {
     // A pattern the analysis cannot bound opens the gate for every text.
     for (const s of mustContain(re.source) ?? ['']) needles.add(s);
   }
-  return [...needles];
+  // One alternation: the regex engine scans the text once instead of once per string.
+  return new RegExp([...needles].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'u');
 })();
 
 /** The speaker's own words: with them, a low sentiment alone reads as pain, so wink must score it. */
@@ -106,5 +107,5 @@ const FIRST_PERSON = /\b(?:i|me|my|myself|mine|im)\b/;
 export function mayBeAngry(prepared: string): boolean {
   // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(prepared) || FIRST_PERSON.test(prepared)) return true;
-  return NEEDLES.some((n) => prepared.includes(n));
+  return NEEDLES.test(prepared);
 }
