@@ -101,11 +101,12 @@ const FIRST_PERSON = /\b(?:i|me|my|myself|mine|im)\b/;
 
 /**
  * False only when the reading of `prepared` (the answer made plain, neutral phrases replaced) is
- * sure to be 'none': no first person, nothing beyond ASCII (emoji carry sentiment and contempt), and
- * none of the strings the lexicon's words and patterns need.
+ * sure to be 'none': nothing beyond ASCII (emoji carry sentiment and contempt), none of the strings
+ * the lexicon's words and patterns need, and no first person when `tone` asks for pain read from a
+ * low sentiment alone (without `tone`, such a reading may come back 'none').
  */
-export function mayBeAngry(prepared: string): boolean {
+export function mayBeAngry(prepared: string, tone = true): boolean {
   // eslint-disable-next-line no-control-regex
-  if (/[^\x00-\x7f]/.test(prepared) || FIRST_PERSON.test(prepared)) return true;
+  if (/[^\x00-\x7f]/.test(prepared) || (tone && FIRST_PERSON.test(prepared))) return true;
   return NEEDLES.test(prepared);
 }

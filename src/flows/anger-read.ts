@@ -136,10 +136,15 @@ function companyWords(company: string | undefined): string[] {
     .filter((w) => w.length > 1 && !['ltd', 'inc', 'llc', 'co', 'corp', 'the', 'gmbh', 'plc', 'group', 'company'].includes(w));
 }
 
-export function readAnger(text: string, opts: { company?: string } = {}): AngerReading {
+/**
+ * `tone: false` is for a caller that acts only on hostility or a named insult: pain read from a low
+ * sentiment alone (self-blame without an insult) may then come back as 'none', which spares most
+ * first-person answers the tokenising.
+ */
+export function readAnger(text: string, opts: { company?: string; tone?: boolean } = {}): AngerReading {
   let prepared = plain(text);
   for (const re of NEUTRAL_PHRASES) prepared = prepared.replace(re, ' topic ');
-  if (!mayBeAngry(prepared)) return { kind: 'none' };
+  if (!mayBeAngry(prepared, opts.tone ?? true)) return { kind: 'none' };
   const { tokens, joined, sentiment } = tokensOf(prepared);
   const targets = new Set([...TARGETS, ...companyWords(opts.company), 'acme']);
   let atThem = false;

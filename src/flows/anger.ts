@@ -15,7 +15,7 @@ const REFRAME =
   "and it's the kind of thing practice fixes.";
 
 export function soundsAngry(text: string, company?: string): boolean {
-  return readAnger(text, company ? { company } : {}).kind === 'hostile';
+  return readAnger(text, { ...(company ? { company } : {}), tone: false }).kind === 'hostile';
 }
 
 /** After any free-text answer: a cool-off for anger at them, a kind word for anger at oneself. */
@@ -28,7 +28,7 @@ export function angerAside(text: string, company?: string): Aside[] {
 
 /** A next step written in anger waits until the person has read this and chosen. */
 export function nextStepConfirmation(text: string, company?: string): Confirmation | null {
-  const reading = readAnger(text, company ? { company } : {});
+  const reading = readAnger(text, { ...(company ? { company } : {}), tone: false });
   if (reading.kind !== 'hostile') return null;
   return {
     text: reading.plan
@@ -52,7 +52,8 @@ export function calmForCard<A extends Record<string, unknown>>(answers: A, field
   for (const field of fields) {
     const text = answers[field];
     if (typeof text !== 'string' || text === '') continue;
-    const reading = readAnger(text, company ? { company } : {});
+    // Only hostility and named insults change the card, so pain read from tone alone is not needed.
+    const reading = readAnger(text, { ...(company ? { company } : {}), tone: false });
     const them = company || 'them';
     if (reading.kind === 'hostile')
       calm[field] = reading.plan ? `Tell ${them} how it went (your words are kept in your history)` : `Some frustration with ${them} (kept in your history)`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mayBeAngry, mustContain } from '../../src/flows/anger-gate.js';
+import { readAnger } from '../../src/flows/anger-read.js';
 import { HOSTILE_ACTS, HOSTILE_CONTENT, SARCASM, SELF_ANGER, THREATS } from '../../src/flows/anger-lexicon.js';
 
 describe('what a pattern needs in the text', () => {
@@ -28,5 +29,12 @@ describe('the gate before the anger reading', () => {
       expect(mayBeAngry(text), text).toBe(true);
     for (const text of ['practise salary answers by next friday', 'sam, the hiring manager', 'be more concise', 'acme'])
       expect(mayBeAngry(text), text).toBe(false);
+  });
+
+  it('reads tone alone only when asked: pain without a named insult, for a kind word, not for the card', () => {
+    expect(readAnger('I was awful and terrible at it')).toEqual({ kind: 'self_blame', insult: false });
+    expect(readAnger('I was awful and terrible at it', { tone: false })).toEqual({ kind: 'none' });
+    expect(readAnger('I am such an idiot', { tone: false })).toEqual({ kind: 'self_blame', insult: true });
+    expect(readAnger('the recruiter was a clown', { tone: false })).toEqual({ kind: 'hostile', plan: false });
   });
 });
