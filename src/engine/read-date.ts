@@ -35,6 +35,7 @@ export function dateShortcuts(direction: 'past' | 'future'): Option[] {
 }
 
 export const SHORTCUT_DAYS: Record<string, number> = { today: 0, yesterday: -1, tomorrow: 1, 'in-a-week': 7 };
+const NAMED_DAYS: Partial<Record<string, number>> = { today: 0, yesterday: -1, tomorrow: 1 };
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
@@ -116,6 +117,10 @@ export function readDate(text: string, direction: 'past' | 'future', now: Date, 
     return { ok: true, day: isoDay(addDays(today, SHORTCUT_DAYS[shortcuts[n - 1]!.id]!)) };
   const tidied = tidy(text, direction);
   if (tidied === 'in a week' || tidied === 'a week' || tidied === '1 week') return { ok: true, day: isoDay(addDays(today, direction === 'past' ? -7 : 7)) };
+
+  // The commonest answers need no parser: chrono reads them as these same days, at many times the cost.
+  const named = NAMED_DAYS[tidied];
+  if (named !== undefined) return checkDirection(addDays(today, named), direction, today, hint);
 
   const unread: DateRead = { ok: false, code: 'unparsed_date', message: `I couldn't read that as a date. ${hint}` };
   const dayOfMonth = /^(?:the )?(\d{1,2})(?:st|nd|rd|th)?(?: of (?:the|this) month)?$/.exec(tidied);
