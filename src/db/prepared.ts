@@ -75,12 +75,11 @@ export function prepare<P, R>(name: string, build: (db: Kysely<Database>, $: Par
     }
     return { query: compiled.query, queryId: compiled.queryId, sql: compiled.sql, parameters: values };
   };
+  const execute = (db: Kysely<Database> | Transaction<Database>, params: P) => db.executeQuery(instance(params));
   return {
     name,
     sql: compiled.sql,
-    execute: (db, params) => db.executeQuery(instance(params)),
-    async takeFirst(db, params) {
-      return (await db.executeQuery(instance(params))).rows[0];
-    },
+    execute,
+    takeFirst: async (db, params) => (await execute(db, params)).rows[0],
   };
 }

@@ -34,8 +34,9 @@ export function dateShortcuts(direction: 'past' | 'future'): Option[] {
       ];
 }
 
-export const SHORTCUT_DAYS: Record<string, number> = { today: 0, yesterday: -1, tomorrow: 1, 'in-a-week': 7 };
-const NAMED_DAYS: Partial<Record<string, number>> = { today: 0, yesterday: -1, tomorrow: 1 };
+/** Days people name by a word, as offsets from today; also the ids of the shortcut buttons. */
+const NAMED_DAYS: Record<string, number> = { today: 0, yesterday: -1, tomorrow: 1 };
+export const SHORTCUT_DAYS: Record<string, number> = { ...NAMED_DAYS, 'in-a-week': 7 };
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];

@@ -112,15 +112,7 @@ function tokenAt(tokens: Token[], at: number): Token | undefined {
   return hit;
 }
 
-/** The patterns without their `g` flag, built once: `exec` on them keeps no position between readings. */
-const once = (patterns: RegExp[]) => patterns.map((re) => new RegExp(re.source, re.flags.replace('g', '')));
-const RESTRAINT_ONCE = once(RESTRAINT);
-const HOSTILE_ACTS_ONCE = once(HOSTILE_ACTS);
-const THREATS_ONCE = once(THREATS);
-const SARCASM_ONCE = once(SARCASM);
-const HOSTILE_CONTENT_ONCE = once(HOSTILE_CONTENT);
-const SELF_ANGER_ONCE = once(SELF_ANGER);
-
+/** The lexicon's patterns carry no `g` flag (a test holds them to it), so `exec` keeps no position between readings. */
 function matches(patterns: RegExp[], joined: string, tokens: Token[]): boolean {
   return patterns.some((re) => {
     const m = re.exec(joined);
@@ -178,18 +170,18 @@ export function readAnger(text: string, opts: { company?: string; tone?: boolean
     }
   });
 
-  const restrained = matches(RESTRAINT_ONCE, joined, tokens);
+  const restrained = matches(RESTRAINT, joined, tokens);
   const plan = !restrained && tokens.some((t) => PLAN_VERBS.has(t.word) && !t.negated);
-  const act = !restrained && matches(HOSTILE_ACTS_ONCE, joined, tokens);
-  const threat = matches(THREATS_ONCE, joined, tokens);
-  const sarcasm = matches(SARCASM_ONCE, joined, tokens);
-  const content = matches(HOSTILE_CONTENT_ONCE, joined, tokens);
+  const act = !restrained && matches(HOSTILE_ACTS, joined, tokens);
+  const threat = matches(THREATS, joined, tokens);
+  const sarcasm = matches(SARCASM, joined, tokens);
+  const content = matches(HOSTILE_CONTENT, joined, tokens);
   // An eye-roll or a finger at the employer is contempt, whatever the words around it.
   const rolled = /🙄|🖕|🤬|😡/u.test(joined) && tokens.some((t) => targets.has(t.word));
 
   if (act || (plan && (atThem || content))) return { kind: 'hostile', plan: true };
   if (atThem || threat || sarcasm || rolled || (content && !restrained)) return { kind: 'hostile', plan: false };
-  const selfAnger = matches(SELF_ANGER_ONCE, joined, tokens);
+  const selfAnger = matches(SELF_ANGER, joined, tokens);
   const firstPerson = tokens.some((t) => SELF.has(t.word));
   if (restrained) return { kind: 'none' };
   if (atSelf || selfAnger || (firstPerson && sentiment <= -0.5)) return { kind: 'self_blame', insult: atSelf };

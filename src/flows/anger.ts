@@ -14,8 +14,11 @@ const REFRAME =
   "You're being hard on yourself. One rough moment in one interview says little about what you can do, " +
   "and it's the kind of thing practice fixes.";
 
+/** For callers that act only on hostility or a named insult, so tone alone need not be read. */
+const readHostility = (text: string, company?: string) => readAnger(text, { ...(company ? { company } : {}), tone: false });
+
 export function soundsAngry(text: string, company?: string): boolean {
-  return readAnger(text, { ...(company ? { company } : {}), tone: false }).kind === 'hostile';
+  return readHostility(text, company).kind === 'hostile';
 }
 
 /** After any free-text answer: a cool-off for anger at them, a kind word for anger at oneself. */
@@ -28,7 +31,7 @@ export function angerAside(text: string, company?: string): Aside[] {
 
 /** A next step written in anger waits until the person has read this and chosen. */
 export function nextStepConfirmation(text: string, company?: string): Confirmation | null {
-  const reading = readAnger(text, { ...(company ? { company } : {}), tone: false });
+  const reading = readHostility(text, company);
   if (reading.kind !== 'hostile') return null;
   return {
     text: reading.plan
@@ -52,8 +55,7 @@ export function calmForCard<A extends Record<string, unknown>>(answers: A, field
   for (const field of fields) {
     const text = answers[field];
     if (typeof text !== 'string' || text === '') continue;
-    // Only hostility and named insults change the card, so pain read from tone alone is not needed.
-    const reading = readAnger(text, { ...(company ? { company } : {}), tone: false });
+    const reading = readHostility(text, company);
     const them = company || 'them';
     if (reading.kind === 'hostile')
       calm[field] = reading.plan ? `Tell ${them} how it went (your words are kept in your history)` : `Some frustration with ${them} (kept in your history)`;

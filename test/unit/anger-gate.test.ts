@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mayBeAngry, mustContain } from '../../src/flows/anger-gate.js';
 import { readAnger } from '../../src/flows/anger-read.js';
-import { HOSTILE_ACTS, HOSTILE_CONTENT, SARCASM, SELF_ANGER, THREATS } from '../../src/flows/anger-lexicon.js';
+import { HOSTILE_ACTS, HOSTILE_CONTENT, RESTRAINT, SARCASM, SELF_ANGER, THREATS } from '../../src/flows/anger-lexicon.js';
 
 describe('what a pattern needs in the text', () => {
   it('keeps the letters every match holds and leaves out what is optional', () => {
@@ -36,5 +36,11 @@ describe('the gate before the anger reading', () => {
     expect(readAnger('I was awful and terrible at it', { tone: false })).toEqual({ kind: 'none' });
     expect(readAnger('I am such an idiot', { tone: false })).toEqual({ kind: 'self_blame', insult: true });
     expect(readAnger('the recruiter was a clown', { tone: false })).toEqual({ kind: 'hostile', plan: false });
+  });
+});
+
+describe('the lexicon patterns read with exec', () => {
+  it('carry no g flag, so a reading never starts where the last one stopped', () => {
+    for (const re of [...HOSTILE_ACTS, ...HOSTILE_CONTENT, ...SARCASM, ...SELF_ANGER, ...THREATS, ...RESTRAINT]) expect(re.flags, re.source).not.toContain('g');
   });
 });
