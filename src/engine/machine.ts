@@ -533,11 +533,14 @@ function accept(
   for (const [key, v] of Object.entries(given))
     if (key !== step.id || !step.recordAs) out.answers.push({ conversationId: conv.id, step: key, value: v, skipped: false });
   const stepCtx = { answers: { ...answers, ...given }, now: ctx.now };
-  const asides = [...(step.after?.(value, stepCtx) ?? [])];
+  // A word about what they just said (a kind reframe, a cool-off) comes right after their words,
+  // before the step's own notes: a long note to copy would otherwise push it out of sight.
+  const asides: Aside[] = [];
   if (react && flow.reactToText) {
     const typed = [typeof value === 'string' && spec.kind === 'text' ? value : null, words ?? null];
     for (const t of typed) if (t) asides.push(...flow.reactToText(t, stepCtx));
   }
+  asides.push(...(step.after?.(value, stepCtx) ?? []));
   return moveOn(ctx, { ...conv, answers: stepCtx.answers }, step, asides, out);
 }
 
