@@ -84,6 +84,10 @@ export interface Step<A, K extends keyof A & string = keyof A & string> {
    *  answer named only the company): the answer is that one, recorded once under its name. The step's
    *  own id stays in the conversation, so `next` can tell the question was asked. List it in `fills`. */
   recordAs?: keyof A & string;
+  /** Words that answer something else ("hi" at the first question, "not sure" at the next step): what
+   *  to say before the question is asked again. Nothing is kept, and it is no miss: the person is
+   *  talking to us, not getting the question wrong. */
+  notAnAnswer?: (text: string, ctx: StepContext<A>) => string | undefined;
   after?: (value: A[K], ctx: StepContext<A>) => Aside[];
   /** When it returns a question, the answer is held until the person has chosen (see Confirmation). */
   confirm?: (value: A[K], ctx: StepContext<A>) => Confirmation | null;

@@ -2,7 +2,8 @@ import type { InputSpec, Option } from './flow.js';
 import { dateShortcuts, readDate, SHORTCUT_DAYS, addDays, isoDay } from './read-date.js';
 import { findHits, isNoneAnswer, listByNumber, normalize, pickedNumber, tokensOf, understandOne, withoutNoise, type Hit } from './words.js';
 
-export { dateShortcuts, isoDay, isNoneAnswer };
+// Flows read words the way the inputs do, through this module.
+export { dateShortcuts, isoDay, isNoneAnswer, normalize, withoutNoise };
 
 /** What a person sent for the current question: typed text, or the ids of the buttons they clicked. */
 export type RawAnswer = { kind: 'text'; text: string } | { kind: 'choice'; ids: string[] };

@@ -11,7 +11,7 @@ import {
   type InputSpec,
 } from './flow.js';
 import { choiceIds, decodeChoice, decodePrompt, encodePrompt, type ConfirmChoice, type ResumeChoice } from './ids.js';
-import { dateShortcuts, matchOption, parseInput, yesNoOptions, type RawAnswer } from './inputs.js';
+import { cleanText, dateShortcuts, matchOption, parseInput, yesNoOptions, type RawAnswer } from './inputs.js';
 import type { Choice, ConversationState, RecordedAnswer, Reply, TurnInput } from './types.js';
 
 /**
@@ -485,6 +485,8 @@ function answer(ctx: MachineContext, conv: ConversationState, raw: RawAnswer, ou
   const flow = flowOf(ctx, conv);
   const step = stepOf(flow, conv.step);
   const spec = inputOf(step, { answers: conv.answers, now: ctx.now });
+  const aside = raw.kind === 'text' ? step.notAnAnswer?.(cleanText(raw.text), { answers: conv.answers, now: ctx.now }) : undefined;
+  if (aside) return miss(ctx, conv, step, aside, out, true);
   let parsed = parseInput(spec, raw, ctx.now, { optional: step.optional ?? false });
   let words: string | null | undefined;
   if (spec.kind === 'tags' && spec.textAnswer && raw.kind === 'text') {

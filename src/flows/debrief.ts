@@ -4,6 +4,7 @@ import type { Aside, Flow, Option, Step, StepContext } from '../engine/flow.js';
 import { choiceIds, commandPromptRef } from '../engine/ids.js';
 import { isoDay } from '../engine/inputs.js';
 import { angerAside, calmForCard, nextStepConfirmation } from './anger.js';
+import { smallTalkOf, withoutGreeting, type SmallTalk } from './small-talk.js';
 import { feedbackRequest, offerQuestions, sentence, statusFollowUp, thankYouNote, theRole, waitingFollowUp } from './templates.js';
 
 /**
@@ -381,7 +382,11 @@ const steps: Steps = {
     input: { kind: 'text', maxLength: 200, example: 'Northwind, product designer' },
     schema: debriefAnswers.shape.company,
     help: "The company's name and the job title, so we can find this debrief again later. Your own words for the role are fine.",
-    split: (line) => companyAndRole(line),
+    notAnAnswer: (text) => {
+      const talk = smallTalkOf(text);
+      return talk && SMALL_TALK_REPLY[talk];
+    },
+    split: (line) => companyAndRole(withoutGreeting(line)),
     // role_asked too: a new first answer makes the role asked apart moot (or asks it afresh).
     fills: ['role', 'role_asked'],
     next: (a) => (a.role && a.role_asked === undefined ? 'stage' : 'role_asked'),
@@ -574,6 +579,15 @@ const steps: Steps = {
     help: 'A day gives the step a shape. Skip it if you would rather not set one.',
     next: () => null,
   },
+};
+
+// Said before the first question again when the answer was only talk: warm, never "that's not a company".
+const SMALL_TALK_REPLY: Record<SmallTalk, string> = {
+  greeting: "Hi! Let's start with the interview.",
+  thanks: "You're welcome! Let's start with the interview.",
+  agreement: "Great. Let's start with the interview.",
+  blank: "No rush. Let's start with the interview.",
+  confusion: "No worries. I'll ask a few short questions about an interview you had, so you can take something useful from it.",
 };
 
 function capital(s: string): string {

@@ -18,7 +18,7 @@ export const CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../fixt
 
 /** The files scored here, and the category each one's entries count in. Other files (anger.json)
  *  share the folder and the entry shape but are scored by their own test. */
-const FILES = { 'choices.json': 'choices', 'dates.json': 'dates', 'yesno.json': 'yes/no', 'none.json': 'none' } as const;
+const FILES = { 'choices.json': 'choices', 'dates.json': 'dates', 'yesno.json': 'yes/no', 'none.json': 'none', 'smalltalk.json': 'small talk' } as const;
 export type Category = (typeof FILES)[keyof typeof FILES];
 
 /** One labelled utterance. `expect` is what must be stored: an option id, tag ids, a number, an ISO
@@ -121,8 +121,9 @@ class Walk {
       const prompt = lastPrompt(this.last);
       const click = (id: string) => this.send({ kind: 'choice', promptRef: prompt?.promptRef ?? '', choiceIds: [id] });
       if (routed) await click(routed);
+      else if (TEXT_ON_THE_WAY[conv.step]) await this.send({ kind: 'text', text: TEXT_ON_THE_WAY[conv.step]! });
       else if (step.optional) await this.send({ kind: 'text', text: 'skip' });
-      else if (spec.kind === 'text') await this.send({ kind: 'text', text: TEXT_ON_THE_WAY[conv.step] ?? 'Practise salary answers' });
+      else if (spec.kind === 'text') await this.send({ kind: 'text', text: 'Practise salary answers' });
       else if (spec.kind === 'scale') await click(String(spec.min));
       else if (spec.kind === 'yesno') await click('yes');
       else if (spec.kind === 'date') await click(spec.direction === 'past' ? 'today' : 'tomorrow');
@@ -220,8 +221,8 @@ export interface Score {
   misses: Result[];
 }
 
-/** The bar each category must reach (issue 11). */
-export const BARS: Record<Category, number> = { choices: 0.97, dates: 0.95, 'yes/no': 0.98, none: 0.98 };
+/** The bar each category must reach (issue 11; small talk at the first question, like none). */
+export const BARS: Record<Category, number> = { choices: 0.97, dates: 0.95, 'yes/no': 0.98, none: 0.98, 'small talk': 0.98 };
 
 export function score(results: readonly Result[]): Score[] {
   return (Object.keys(BARS) as Category[]).map((category) => {

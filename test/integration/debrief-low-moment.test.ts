@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineHarness, type Harness, type Person } from '../helpers/engine-harness.js';
+import { engineHarness, memberRows, type Harness, type Person } from '../helpers/engine-harness.js';
 import { currentStep } from '../helpers/walk-to-step.js';
 
 /**
- * What a person at a low moment ran into, replayed through the real engine on the database: the kind
- * word about blaming themselves shown below a long note to copy.
+ * What a person at a low moment ran into, replayed through the real engine on the database: a
+ * greeting taken as the company, and the kind word about blaming themselves shown below a long note
+ * to copy.
  */
 let h: Harness;
 beforeAll(async () => {
@@ -14,6 +15,66 @@ afterAll(() => h.close());
 
 let n = 0;
 const person = () => h.as(`low-${++n}`);
+
+describe('a greeting at the first question', () => {
+  const talk = ['hi', 'hello', 'hey there', 'hi!', 'yo', 'good morning', 'hey bot', '?', 'what is this', 'help me', 'ok', 'thanks', 'hiii 👋', 'hi, what is this?', '...'];
+  for (const text of talk)
+    it(`"${text}" is answered warmly and the question asked again, with nothing kept`, async () => {
+      const p = person();
+      await p.start();
+      await p.text(text);
+      const said = p.read();
+      expect(said).toMatch(/Which company was it with, and what role\?/);
+      expect(said).not.toMatch(/And the role at|Which stage/);
+      expect(said).not.toMatch(/didn't|don't|not a company|sorry/i);
+      const rows = await memberRows(h, p);
+      expect(rows.answers).toEqual([]);
+      expect(await currentStep(h.db, p)).toBe('company');
+    });
+
+  it('says hi back, then takes the company named next', async () => {
+    const p = person();
+    await p.start();
+    await p.text('hi');
+    expect(p.read()).toMatch(/^Hi! Let's start with the interview\.\n\nWhich company/);
+    await p.text('thanks');
+    expect(p.read()).toMatch(/^You're welcome!/);
+    await p.text('what is this');
+    expect(p.read()).toMatch(/^No worries\. I'll ask a few short questions about an interview/);
+    await p.text('Acme, designer');
+    expect(p.read()).toMatch(/Designer at Acme\. Which stage/);
+    const rows = await memberRows(h, p);
+    expect(rows.answers.map((a) => [a.step, a.value])).toEqual([
+      ['company', 'Acme'],
+      ['role', 'designer'],
+    ]);
+  });
+
+  it('greetings in a row never turn into "this one seems to be getting in the way"', async () => {
+    const p = person();
+    await p.start();
+    for (const text of ['hi', 'hello?', 'hey', 'yo']) await p.text(text);
+    expect(p.read()).toMatch(/^Hi! Let's start with the interview\.\n\nWhich company/);
+    expect(p.read()).not.toMatch(/getting in the way/);
+    expect((await memberRows(h, p)).answers).toEqual([]);
+  });
+
+  const names: [string, string, string | undefined][] = [
+    ['Hey Inc', 'Hey Inc', undefined],
+    ['Hello Fresh, ops analyst', 'Hello Fresh', 'ops analyst'],
+    ['OK Group', 'OK Group', undefined],
+    ['Yo-Yo Games', 'Yo-Yo Games', undefined],
+  ];
+  for (const [text, company, role] of names)
+    it(`"${text}" is still a company`, async () => {
+      const p = person();
+      await p.start();
+      await p.text(text);
+      expect(p.read()).toMatch(role ? new RegExp(`at ${company}\\. Which stage`) : new RegExp(`And the role at ${company}\\?`));
+      const rows = await memberRows(h, p);
+      expect(rows.answers.map((a) => [a.step, a.value])).toEqual([['company', company], ...(role ? [['role', role]] : [])]);
+    });
+});
 
 /** Ghosted, so the answer about what to do differently is followed by a long follow-up note to copy. */
 async function toGrowthAfterSilence(p: Person) {
