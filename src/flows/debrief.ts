@@ -2,7 +2,7 @@ import * as chrono from 'chrono-node';
 import { z } from 'zod';
 import type { Aside, Flow, Option, Step, StepContext } from '../engine/flow.js';
 import { choiceIds, commandPromptRef } from '../engine/ids.js';
-import { isoDay } from '../engine/inputs.js';
+import { isoDay, normalize, withoutNoise } from '../engine/inputs.js';
 import { angerAside, calmForCard, nextStepConfirmation } from './anger.js';
 import { smallTalkOf, withoutGreeting, type SmallTalk } from './small-talk.js';
 import { feedbackRequest, offerQuestions, sentence, statusFollowUp, thankYouNote, theRole, waitingFollowUp } from './templates.js';
@@ -287,7 +287,7 @@ export const debriefAnswers = z.object({
   fit: z.enum(ids(fits)).nullable(),
   thanked: z.boolean().nullable(),
   contacts: longText.nullable(),
-  next_step: z.string().min(1).max(500, { error: 'Please keep the next step under 500 characters.' }),
+  next_step: z.string().min(1).max(500, { error: 'Please keep the next step under 500 characters.' }).nullable(),
   next_step_due: isoDate.nullable(),
 });
 
@@ -561,14 +561,20 @@ const steps: Steps = {
     prompt: () => 'Last thing: one concrete step you\'ll take next, and by when? For example: "Practise two salary answers by Friday".',
     input: { kind: 'text', maxLength: 500, example: 'Practise two salary answers by Friday' },
     schema: debriefAnswers.shape.next_step,
-    help: "Small and specific works best. I'll keep it and can check in with you on it later.",
+    // "nothing", "none", "skip" leave it empty: a step can't be forced, and a made-up one helps no one.
+    optional: true,
+    help: "Small and specific works best. I'll keep it and can check in with you on it later. If nothing comes to mind, type *skip*.",
+    notAnAnswer: (text, ctx) =>
+      smallTalkOf(text) === 'confusion' || UNSURE.has(withoutNoise(normalize(text).split(' ')).join(' '))
+        ? `That's okay, it can be something small, like "${stepIdea(ctx.answers)}". Or type *skip* to leave it for now.`
+        : undefined,
     split: (text, ctx) => {
-      const due = dueDateIn(text, ctx.now);
+      const due = text ? dueDateIn(text, ctx.now) : undefined;
       return due ? { next_step: text, next_step_due: due } : { next_step: text };
     },
     fills: ['next_step_due'],
-    confirm: (value, ctx) => nextStepConfirmation(value, ctx.answers.company),
-    next: (a) => (a.next_step_due ? null : 'next_step_due'),
+    confirm: (value, ctx) => (value ? nextStepConfirmation(value, ctx.answers.company) : null),
+    next: (a) => (a.next_step && !a.next_step_due ? 'next_step_due' : null),
   },
   next_step_due: {
     id: 'next_step_due',
@@ -589,6 +595,39 @@ const SMALL_TALK_REPLY: Record<SmallTalk, string> = {
   blank: "No rush. Let's start with the interview.",
   confusion: "No worries. I'll ask a few short questions about an interview you had, so you can take something useful from it.",
 };
+
+// "Not sure yet" at the next step is an open door, not a no: it gets an idea and the way to skip.
+const UNSURE = new Set(
+  [
+    'not sure', 'not sure yet', 'im not sure', 'im not sure yet', 'i am not sure', 'unsure', 'idk', 'idk yet', 'i dont know',
+    'dont know', 'i dont know yet', 'dont know yet', 'dunno', 'i dunno', 'dunno yet', 'no idea', 'no idea yet', 'no clue',
+    'not a clue', 'who knows', 'good question', 'let me think', 'still thinking', 'not really sure', 'not sure really',
+    'any ideas', 'any suggestions', 'suggestions', 'what do you suggest', 'what should i do', 'what would you suggest',
+    'idk what to do', 'no idea what to do', 'not sure what to do', 'i dont know what to do', 'dont know what to do',
+    'hard to say', 'not sure tbh',
+  ].map((p) => normalize(p)),
+);
+
+// One idea for a next step, from what they said they would do differently.
+const IDEA_FOR_GROWTH: Record<string, string> = {
+  preparation: 'Do one mock interview by Sunday',
+  nerves: 'Practise three answers out loud with a friend this week',
+  concise: 'Time three answers at two minutes each by Friday',
+  technical: 'Do three practice problems this week',
+  examples: 'Write two STAR stories by Sunday',
+  salary: 'Practise two salary answers by Friday',
+  company_research: 'Spend an hour reading up on the next company before the interview',
+  questions: 'Write three questions to ask at the next interview',
+};
+
+function stepIdea(a: Partial<A>): string {
+  const company = a.company ?? 'them';
+  if (a.feedback === 'not_asked') return `Send ${company} the feedback note by Friday`;
+  if (a.outcome === 'no_response') return `Send ${company} the short follow-up note`;
+  if (a.thanked === false) return `Send ${company} the thank-you note tomorrow`;
+  const growth = a.growth_tags?.map((t) => IDEA_FOR_GROWTH[t]).find((idea) => idea !== undefined);
+  return growth ?? 'Write down one thing to practise before the next interview';
+}
 
 function capital(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -673,7 +712,7 @@ function summaryCard(a: Partial<A>) {
     ...(a.hear_back ? [{ label: 'Expecting news by', value: dayName(a.hear_back) }] : []),
     ...(a.fit ? [{ label: 'Right for you?', value: labelOf(fits, a.fit) }] : []),
     ...(a.contacts ? [{ label: 'Stay in touch with', value: a.contacts }] : []),
-    { label: 'Next step', value: `${a.next_step}${a.next_step_due ? ` (by ${a.next_step_due})` : ''}` },
+    ...(a.next_step ? [{ label: 'Next step', value: `${a.next_step}${a.next_step_due ? ` (by ${a.next_step_due})` : ''}` }] : []),
   ];
   return { title: `Your debrief: ${a.company}`, fields };
 }
@@ -695,14 +734,14 @@ export const debriefFlow: Flow<A> = {
     closing: [
       {
         text:
-          `${outcomeClosing(a)}\n\nI've saved this debrief. \`/debrief history\` shows your debriefs and ` +
+          `${a.next_step ? '' : "No next step this time, and that's fine. "}${outcomeClosing(a)}\n\nI've saved this debrief. \`/debrief history\` shows your debriefs and ` +
           '`/debrief insights` the patterns across them.',
       },
     ],
     // The terminal only answers when spoken to, so it offers no weekly check-in it could not send.
     offers: ctx.platform === 'console' ? [] : [
       {
-        text: 'Would a weekly check-in help? I would ask about interviews and how your next step is going. You can stop it any time.',
+        text: `Would a weekly check-in help? I would ask about interviews${a.next_step ? ' and how your next step is going' : ' and how you are doing'}. You can stop it any time.`,
         choices: [{ id: choiceIds.command('checkins', 'on'), label: 'Yes, check in weekly' }],
         promptRef: commandPromptRef(ctx.now),
         expectsText: false,

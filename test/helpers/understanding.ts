@@ -70,7 +70,8 @@ function routeAnswer(step: string, target: string): string | undefined {
   return undefined;
 }
 
-const TEXT_ON_THE_WAY: Record<string, string> = { company: 'Acme, Product designer', role_asked: 'Product designer' };
+// The next step can be skipped, but a walk to its due date must name one.
+const TEXT_ON_THE_WAY: Record<string, string> = { company: 'Acme, Product designer', role_asked: 'Product designer', next_step: 'Practise salary answers' };
 
 class Walk {
   conversationId: string | null = null;

@@ -39,6 +39,8 @@ export async function walkToStep(db: Kysely<Database>, p: Talker, step: string, 
     const choices = (prompt?.choices ?? []).filter((c) => choiceRole(c.id).role === 'answer');
     if (at === 'company') await p.text(company);
     else if (at === 'role') await p.text('Product designer');
+    // The next step can be skipped; a walk past it names one, as most people do.
+    else if (at === 'next_step') await p.text('Practise two salary answers');
     else if (prompt?.choices?.some((c) => c.id === choiceIds.control('skip'))) await p.text('skip');
     else if (choices[0]) await p.click(choices[0].id);
     else await p.text('Practise two salary answers');

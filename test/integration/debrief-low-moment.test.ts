@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineHarness, memberRows, type Harness, type Person } from '../helpers/engine-harness.js';
-import { currentStep } from '../helpers/walk-to-step.js';
+import { currentStep, walkToStep } from '../helpers/walk-to-step.js';
 
 /**
- * What a person at a low moment ran into, replayed through the real engine on the database: a
- * greeting taken as the company, and the kind word about blaming themselves shown below a long note
- * to copy.
+ * Three things a person at a low moment ran into, replayed through the real engine on the database:
+ * a greeting taken as the company, "nobody" kept as their next step, and the kind word about
+ * blaming themselves shown below a long note to copy.
  */
 let h: Harness;
 beforeAll(async () => {
@@ -74,6 +74,55 @@ describe('a greeting at the first question', () => {
       const rows = await memberRows(h, p);
       expect(rows.answers.map((a) => [a.step, a.value])).toEqual([['company', company], ...(role ? [['role', role]] : [])]);
     });
+});
+
+describe('the next step when none comes to mind', () => {
+  for (const text of ['idk', 'not sure yet', 'dunno', 'no idea', 'hmm not sure tbh', '?'])
+    it(`"${text}" gets an idea and the way to skip, and is not kept`, async () => {
+      const p = person();
+      await walkToStep(h.db, p, 'next_step');
+      await p.text(text);
+      const said = p.read();
+      expect(said).toMatch(/^That's okay, it can be something small, like "[^"]+"\. Or type \*skip\* to leave it for now\./);
+      expect(said).toMatch(/one concrete step you'll take next/);
+      expect(await currentStep(h.db, p)).toBe('next_step');
+      const rows = await memberRows(h, p);
+      expect(rows.answers.filter((a) => a.step === 'next_step')).toEqual([]);
+    });
+
+  it('the idea follows what they said they would work on', async () => {
+    const p = person();
+    await p.start();
+    for (const text of ['Acme, designer', 'screen', 'yesterday', 'offer', '4', 'skip', 'salary questions', 'skip', 'skip', 'skip']) await p.text(text);
+    expect(await currentStep(h.db, p)).toBe('next_step');
+    await p.text('not sure');
+    expect(p.read()).toMatch(/like "Practise two salary answers by Friday"/);
+  });
+
+  for (const text of ['nothing', 'none', 'nobody', 'n/a', '-', 'nothing really', 'skip'])
+    it(`"${text}" is no next step: the debrief ends kindly, with no action item`, async () => {
+      const p = person();
+      await walkToStep(h.db, p, 'next_step');
+      await p.text(text);
+      const said = p.read();
+      expect(said).toMatch(/No next step this time, and that's fine\./);
+      expect(said).not.toMatch(/By when would you like/);
+      expect(said).not.toMatch(/Next step:/);
+      const rows = await memberRows(h, p);
+      expect(rows.answers.filter((a) => a.step === 'next_step').map((a) => a.value)).toEqual([null]);
+      expect(rows.debriefs).toHaveLength(1);
+      expect(rows.debriefs[0]!.next_step).toBeNull();
+      expect(rows.actionItems).toEqual([]);
+    });
+
+  it('a real step is still kept, with its day', async () => {
+    const p = person();
+    await walkToStep(h.db, p, 'next_step');
+    await p.text('Ask a friend for a mock interview by Friday');
+    const rows = await memberRows(h, p);
+    expect(rows.actionItems.map((a) => [a.text, a.due_date])).toEqual([['Ask a friend for a mock interview by Friday', expect.anything()]]);
+    expect(p.read()).toMatch(/Next step: Ask a friend for a mock interview by Friday/);
+  });
 });
 
 /** Ghosted, so the answer about what to do differently is followed by a long follow-up note to copy. */
