@@ -12,48 +12,50 @@ export interface Owner {
   now: Date;
 }
 
-/** Keeps a finished debrief and, when they set one, its next step as an open action item. */
+/** Keeps a finished debrief and, when they set one, its next step as an open action item: one statement. */
 export async function insertDebrief(db: Executor, owner: Owner, d: DebriefRecord): Promise<string> {
   const id = randomUUID();
+  const debrief = db.insertInto('debriefs').values({
+    id,
+    member_id: owner.memberId,
+    conversation_id: owner.conversationId,
+    company: d.company,
+    role: d.role,
+    stage: d.stage,
+    interview_date: d.interviewDate,
+    outcome: d.outcome,
+    mood: d.mood,
+    strength_tags: JSON.stringify(d.strengthTags),
+    strengths: d.strengths,
+    growth_tags: JSON.stringify(d.growthTags),
+    growth_areas: d.growthAreas,
+    feedback_status: d.feedbackStatus,
+    feedback_strengths: d.feedbackStrengths,
+    feedback_weaknesses: d.feedbackWeaknesses,
+    fit: d.fit,
+    thanked: d.thanked,
+    contacts: d.contacts,
+    next_step: d.nextStep?.text ?? null,
+    created_at: owner.now,
+  });
+  if (!d.nextStep) {
+    await debrief.execute();
+    return id;
+  }
+  // The item's foreign key is checked at the end of the statement, when the debrief row is there.
   await db
-    .insertInto('debriefs')
+    .with('debrief', () => debrief)
+    .insertInto('action_items')
     .values({
-      id,
+      id: randomUUID(),
       member_id: owner.memberId,
-      conversation_id: owner.conversationId,
-      company: d.company,
-      role: d.role,
-      stage: d.stage,
-      interview_date: d.interviewDate,
-      outcome: d.outcome,
-      mood: d.mood,
-      strength_tags: JSON.stringify(d.strengthTags),
-      strengths: d.strengths,
-      growth_tags: JSON.stringify(d.growthTags),
-      growth_areas: d.growthAreas,
-      feedback_status: d.feedbackStatus,
-      feedback_strengths: d.feedbackStrengths,
-      feedback_weaknesses: d.feedbackWeaknesses,
-      fit: d.fit,
-      thanked: d.thanked,
-      contacts: d.contacts,
-      next_step: d.nextStep?.text ?? null,
+      debrief_id: id,
+      text: d.nextStep.text,
+      due_date: d.nextStep.due,
       created_at: owner.now,
+      updated_at: owner.now,
     })
     .execute();
-  if (d.nextStep)
-    await db
-      .insertInto('action_items')
-      .values({
-        id: randomUUID(),
-        member_id: owner.memberId,
-        debrief_id: id,
-        text: d.nextStep.text,
-        due_date: d.nextStep.due,
-        created_at: owner.now,
-        updated_at: owner.now,
-      })
-      .execute();
   return id;
 }
 

@@ -1,16 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { InboundTurn, StoredReceipt } from '../engine/types.js';
-import {
-  ConcurrentTurn,
-  fitsOneStatement,
-  loadMember,
-  writeTurnAtomic,
-  writeTurnInTransaction,
-  type MemberAndConversation,
-  type TurnWrites,
-} from './conversations.js';
+import { batcher, ItemFailed, type Batcher } from './batcher.js';
+import { isConnectionError } from './connection-errors.js';
+import { ConcurrentTurn, loadMember, writeTurnInTransaction, type MemberAndConversation } from './conversations.js';
 import { takeOverLost, type Undelivered } from './deliveries.js';
 import { claimInboundEvent, inboundExists, latestReceipt, storedResult } from './inbound-events.js';
+import { readMembers, type MemberRead, type MemberRow } from './member-read.js';
+import { fitsOneStatement, writeTurns, type AtomicOutcome, type TurnWrites } from './turn-write.js';
 import type { Database } from './types.js';
 
 /** What became of a turn's write: kept, already recorded (a redelivery), or beaten by another turn. */
@@ -25,7 +21,9 @@ export interface TurnCommit extends TurnWrites {
  * The engine's persistence port. `load` reads the person and their open conversation; `commit`
  * writes a turn's conversation, answer and receipt all or nothing, conditional on the conversation
  * being as `load` read it. Nearly every turn is one statement outside a transaction; the few that
- * touch more (a restart, a completion) take a transaction. Which one is this file's business.
+ * touch more (a restart, a completion) take a transaction. Which one is this file's business, and so
+ * is group commit: the reads, and the one-statement writes, of turns that arrive while the database is
+ * busy with earlier ones go together in one statement (batcher.ts).
  */
 export interface TurnStore {
   load(turn: InboundTurn, newMemberId: string): Promise<MemberAndConversation>;
@@ -48,7 +46,15 @@ export interface TurnStoreOptions {
   lostAfterMs?: (platform: string) => number | undefined;
   /** How long a replica that takes over a lost receipt has to deliver it. */
   leaseMs?: number;
+  /** Group commit: statements of each kind (read, write) at the database at once, and turns per statement. */
+  batch?: { maxInFlight: number; maxSize: number };
 }
+
+/**
+ * Two reads and two writes at the database at once leave the pool's other connections to commands
+ * and schedules; a hundred turns in one statement keep its locks and its size modest.
+ */
+const BATCH = { maxInFlight: 2, maxSize: 100 };
 
 /** Rolls the transaction back; the outcome travels with it. */
 class Rollback extends Error {
@@ -58,19 +64,20 @@ class Rollback extends Error {
 }
 
 export function turnStore(db: Kysely<Database>, opts: TurnStoreOptions = {}): TurnStore {
+  const reads = batcher<MemberRead, MemberRow | undefined>({ run: (items) => readMembers(db, items), ...(opts.batch ?? BATCH) });
+  const writes = writesInBatches(db, opts.batch ?? BATCH);
   return {
-    load: (turn, newMemberId) => loadMember(db, turn, newMemberId, turn.context?.timeZone, opts.lostAfterMs?.(turn.platform)),
+    load: (turn, newMemberId) =>
+      loadMember(db, (r) => reads.submit(r), turn, newMemberId, turn.context?.timeZone, opts.lostAfterMs?.(turn.platform)),
     async commit(c) {
-      if (!c.alongside && fitsOneStatement(c)) return writeTurnAtomic(db, c);
+      // A completion touches only the open conversation too: it goes with the others, its record in
+      // the same transaction as its turn's statement.
+      if (fitsOneStatement(c)) return writes.submit(c);
       try {
         return await db.transaction().execute(async (trx) => {
           if (await inboundExists(trx, c.inbound.turn)) throw new Rollback('duplicate');
           await c.alongside?.(trx);
-          // A completion touches only the open conversation: its one statement serves here too.
-          if (fitsOneStatement(c)) {
-            const outcome = await writeTurnAtomic(trx, c);
-            if (outcome !== 'written') throw new Rollback(outcome);
-          } else if (!(await writeTurnInTransaction(trx, c))) throw new Rollback('duplicate');
+          if (!(await writeTurnInTransaction(trx, c))) throw new Rollback('duplicate');
           return 'written' as const;
         });
       } catch (err) {
@@ -98,4 +105,40 @@ export function turnStore(db: Kysely<Database>, opts: TurnStoreOptions = {}): Tu
     takeOverLost: (turn, memberId, lost) => takeOverLost(db, turn, memberId, lost, opts.leaseMs ?? 120_000),
     latest: (memberId) => latestReceipt(db, memberId),
   };
+}
+
+/**
+ * One person's turns never share a statement (the later waits for the next), so each turn's outcome is
+ * its own. When a statement fails for what one turn asked (its member deleted meanwhile, a deadlock),
+ * nothing of it was written and each turn runs again alone, to fail or not on its own. When it fails
+ * with its connection, any of it may have committed: every turn gets the error, and the engine's retry
+ * finds out from the turn's receipt.
+ */
+function writesInBatches(db: Kysely<Database>, size: { maxInFlight: number; maxSize: number }): Batcher<TurnCommit, CommitOutcome> {
+  return batcher<TurnCommit, CommitOutcome>({
+    ...size,
+    key: (w) => w.memberId,
+    async run(items) {
+      try {
+        return await writeTogether(db, items);
+      } catch (err) {
+        if (items.length === 1 || isConnectionError(err)) throw err;
+        return Promise.all(items.map((w) => writeTogether(db, [w]).then(([outcome]) => outcome!, (e: unknown) => new ItemFailed(e))));
+      }
+    },
+  });
+}
+
+/**
+ * Turns' one statement; with completions among them, in a transaction that also keeps each written
+ * completion's record (a turn that lost its race or was redelivered keeps none). A record that fails
+ * rolls all of it back.
+ */
+async function writeTogether(db: Kysely<Database>, items: readonly TurnCommit[]): Promise<AtomicOutcome[]> {
+  if (!items.some((w) => w.alongside)) return writeTurns(db, items);
+  return db.transaction().execute(async (trx) => {
+    const outcomes = await writeTurns(trx, items);
+    for (const [i, w] of items.entries()) if (outcomes[i] === 'written') await w.alongside?.(trx);
+    return outcomes;
+  });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { isConnectionError } from '../db/connection-errors.js';
 import { ConcurrentTurn } from '../db/conversations.js';
 import type { Undelivered } from '../db/deliveries.js';
 import { flowReads, flowWrites } from '../db/flow-records.js';
@@ -358,15 +359,6 @@ function sameInput(a: TurnInput, b: TurnInput): boolean {
 
 /** How long a turn keeps trying through a database outage before the person gets the apology. */
 const CONNECTION_RETRY_MS = 8_000;
-
-function isConnectionError(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  if (typeof e?.code === 'string' && (/^08/.test(e.code) || /^57P0[123]$/.test(e.code))) return true;
-  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(e?.code ?? '')) return true;
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
-    e?.message ?? '',
-  );
-}
 
 function withoutFileContent(r: Reply): Reply {
   return r.file ? { ...r, file: { ...r.file, base64: '' } } : r;
