@@ -58,5 +58,5 @@ it.runIf(onPostgres())('prepares them again on a new connection after the old on
   expect(next.replies.map((r) => r.text).join('\n')).toMatch(/Which stage/);
   const runs = await prepared();
   expect(runs.get('write_turns')).toBe(1);
-  expect(runs.get('load_member')).toBe(1);
+  expect(runs.get('load_members')).toBe(1);
 });
