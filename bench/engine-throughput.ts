@@ -4,7 +4,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { DatabaseHandle } from '../src/db/connect.js';
 import type { TurnInput } from '../src/engine/types.js';
-import { fmt, latencies, pool, report, rssSampler, silent } from './lib.js';
+import { cpuMeter, fmt, latencies, pool, report, rssSampler, silent } from './lib.js';
 
 /**
  * Benchmark 1: whole debriefs through the real engine, N members at once, against the floor: a bare
@@ -29,7 +29,16 @@ export interface EngineRun {
   p95: number;
   p99: number;
   peakRssMb: number;
+  /** CPU per turn, ms: this process, and the Postgres server (0 on PGlite, which runs in this process). */
+  cpu: TurnCpu;
 }
+
+export interface TurnCpu {
+  node: number;
+  postgres: number;
+}
+
+const perTurn = (m: { nodeMs: number; postgresMs: number }, turns: number): TurnCpu => ({ node: m.nodeMs / turns, postgres: m.postgresMs / turns });
 
 /**
  * With `thinkMs` 0 every member sends its next turn the moment the last is answered: a saturation
@@ -41,6 +50,7 @@ export async function runEngine(database: DatabaseHandle, members: number, debri
   const perMember = Math.ceil(debriefs / members);
   const times: number[] = [];
   const rss = rssSampler();
+  const cpu = cpuMeter();
   const started = performance.now();
   await pool(members, members, async (m) => {
     const user = `bench-${platform}-${m}-${randomUUID().slice(0, 8)}`;
@@ -55,6 +65,7 @@ export async function runEngine(database: DatabaseHandle, members: number, debri
     }
   });
   const seconds = (performance.now() - started) / 1000;
+  const used = cpu.stop();
   const peakRssMb = rss.stop();
   const completed = await database.db
     .selectFrom('debriefs as d')
@@ -63,14 +74,21 @@ export async function runEngine(database: DatabaseHandle, members: number, debri
     .where('m.platform', '=', platform)
     .executeTakeFirstOrThrow();
   if (Number(completed.n) !== debriefs) throw new Error(`expected ${debriefs} debriefs stored, found ${completed.n}`);
-  return { turns: times.length, seconds, turnsPerSecond: times.length / seconds, ...latencies(times), peakRssMb };
+  return { turns: times.length, seconds, turnsPerSecond: times.length / seconds, ...latencies(times), peakRssMb, cpu: perTurn(used, times.length) };
 }
 
 const FLOOR_ANSWER = `insert into answers (conversation_id, step, value, inbound_id) values ($1, 'company', '"Acme"', $2)`;
 const FLOOR_CONVERSATION = `update conversations set seq = seq + 1, updated_at = now() where id = $1`;
 
 /** The floor: BEGIN; INSERT answer; UPDATE conversation; COMMIT, per simulated turn. */
-export async function runFloor(pgPool: pg.Pool, workers: number, turns: number): Promise<{ turnsPerSecond: number; p50: number; p99: number }> {
+export interface FloorRun {
+  turnsPerSecond: number;
+  p50: number;
+  p99: number;
+  cpu: TurnCpu;
+}
+
+export async function runFloor(pgPool: pg.Pool, workers: number, turns: number): Promise<FloorRun> {
   const ids: string[] = [];
   for (let w = 0; w < workers; w++) {
     const member = randomUUID();
@@ -81,6 +99,7 @@ export async function runFloor(pgPool: pg.Pool, workers: number, turns: number):
   }
   const perWorker = Math.ceil(turns / workers);
   const times: number[] = [];
+  const cpu = cpuMeter();
   const started = performance.now();
   await pool(workers, workers, async (w) => {
     for (let i = 0; i < perWorker; i++) {
@@ -99,11 +118,12 @@ export async function runFloor(pgPool: pg.Pool, workers: number, turns: number):
     }
   });
   const seconds = (performance.now() - started) / 1000;
+  const used = cpu.stop();
   const l = latencies(times);
-  return { turnsPerSecond: times.length / seconds, p50: l.p50, p99: l.p99 };
+  return { turnsPerSecond: times.length / seconds, p50: l.p50, p99: l.p99, cpu: perTurn(used, times.length) };
 }
 
-export function printEngine(label: string, e: EngineRun, floor: { turnsPerSecond: number; p50: number; p99: number }, target: number) {
+export function printEngine(label: string, e: EngineRun, floor: FloorRun, target: number) {
   console.log(`\n${label}: ${e.turns} turns in ${fmt(e.seconds)} s`);
   report([
     { figure: 'engine turns per second', value: e.turnsPerSecond, unit: '/s' },
@@ -113,6 +133,9 @@ export function printEngine(label: string, e: EngineRun, floor: { turnsPerSecond
     { figure: 'peak RSS', value: e.peakRssMb, unit: ' MB' },
     { figure: 'floor turns per second (bare pg, named statements)', value: floor.turnsPerSecond, unit: '/s' },
     { figure: 'floor p50 / p99', value: floor.p50, unit: ` ms / ${fmt(floor.p99, 2)} ms` },
+    { figure: 'engine CPU per turn: node / postgres', value: e.cpu.node, unit: ` ms / ${fmt(e.cpu.postgres, 3)} ms` },
+    { figure: 'floor CPU per turn: node / postgres', value: floor.cpu.node, unit: ` ms / ${fmt(floor.cpu.postgres, 3)} ms` },
+    { figure: 'ratio floor/engine (CPU per turn, both sides)', value: (floor.cpu.node + floor.cpu.postgres) / (e.cpu.node + e.cpu.postgres), unit: '' },
     { figure: 'ratio engine/floor (throughput)', value: e.turnsPerSecond / floor.turnsPerSecond, unit: '', target, better: 'higher' },
   ]);
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -101,4 +101,39 @@ export function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
   return Number.isFinite(v) ? v : fallback;
+}
+
+/** CPU ms used so far by every process named postgres on this machine (its backends), by pid. */
+function postgresCpuMs(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('postgres')) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(pid), ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS);
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  return out;
+}
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU spent from now until `stop`, in ms: this process (all its threads) and the local Postgres
+ * server's processes, whose backends do the database's side of every turn. CPU per turn drifts less
+ * with the machine's other load than turns per second do. Backends that exit before `stop` are missed.
+ */
+export function cpuMeter(): { stop(): { nodeMs: number; postgresMs: number } } {
+  const node = process.cpuUsage();
+  const pgBefore = postgresCpuMs();
+  return {
+    stop() {
+      const used = process.cpuUsage(node);
+      let postgresMs = 0;
+      for (const [pid, ms] of postgresCpuMs()) postgresMs += ms - (pgBefore.get(pid) ?? 0);
+      return { nodeMs: (used.user + used.system) / 1000, postgresMs };
+    },
+  };
 }
