@@ -12,7 +12,7 @@ export interface E2eRun {
   seconds: number;
   turnsPerSecond: number;
   cpuMsPerTurn: number;
-  /** The bot's CPU while idle (heartbeats, the scheduler's and redelivery's polls), per second. */
+  /** The bot's CPU while idle (heartbeats, the scheduler's and redelivery's polls), per second, start-up's tail left out. */
   idleCpuMsPerSecond: number;
   /** The platform's acknowledgement: Slack's HTTP answer, Discord's interaction callback. */
   ack: ReturnType<typeof latencies>;
@@ -32,8 +32,10 @@ export interface Walk {
   poll(answered: Set<string>): void;
 }
 
+/** The end of start-up (code still being compiled, the scheduler's and redelivery's first rounds), left out of the idle figure. */
+const IDLE_SETTLE_MS = 3000;
 /** Long enough for the 10 ms ticks of /proc's CPU counts to say something about an idle bot. */
-const IDLE_SAMPLE_MS = 3000;
+const IDLE_SAMPLE_MS = 5000;
 
 /**
  * Turns at `rate` per second, each person walking the whole debrief (SCRIPT), sending their next
@@ -49,6 +51,7 @@ export async function walkDebriefs(bot: BotProcess, people: number, rate: number
   const replies: number[] = [];
   let sent = 0;
   const idleRssMb = bot.rss().nowMb;
+  await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
   const idleFrom = bot.cpuMs();
   await new Promise((r) => setTimeout(r, IDLE_SAMPLE_MS));
   const idleCpuMsPerSecond = ((bot.cpuMs() - idleFrom) * 1000) / IDLE_SAMPLE_MS;
