@@ -63,7 +63,11 @@ export async function runTurn(app: App, turn: InboundTurn, io: TurnIo): Promise<
   } finally {
     // Posted, or answered with an apology: either way not to be posted again by the redelivery loop.
     const keys = [turn, ...(result.deliveryKey ? [{ ...turn, eventId: result.deliveryKey }] : [])];
-    app.replies.delivered(keys.map((k) => ({ platform: k.platform, workspaceId: k.workspaceId, eventId: k.eventId })));
+    // A turn that showed an earlier turn's lost replies marks them at once (they are past lostAfterMs).
+    app.replies.delivered(
+      keys.map((k) => ({ platform: k.platform, workspaceId: k.workspaceId, eventId: k.eventId })),
+      result.deliveryKey ? { now: true } : undefined,
+    );
   }
 }
 

@@ -8,7 +8,7 @@ import { startHealthServer, type HealthServer } from './health.js';
 import type { TurnInput } from './engine/types.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { createReplyLedger, type ReplyLedger } from './delivery/ledger.js';
+import { createReplyLedger, DEFAULT_FLUSH_DELAY_MS, type ReplyLedger } from './delivery/ledger.js';
 
 // The app's public interface: adapters import from this file (and the leaf modules config, log and
 // startup-error), never from the engine, database or scheduler directly.
@@ -54,7 +54,8 @@ export async function createApp(
     const { applied } = await migrateToLatest(database.db);
     const metrics = createMetrics();
     const commands = createCommands(config);
-    const replies = createReplyLedger(database.db, logger);
+    // A mark waits at most a twentieth of the time after which its reply would count as lost.
+    const replies = createReplyLedger(database.db, logger, { flushDelayMs: Math.min(DEFAULT_FLUSH_DELAY_MS, config.replyLostAfterMs / 20) });
     const engine = createEngine({
       db: database.db,
       flows: createFlowRegistry(),

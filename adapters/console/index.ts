@@ -57,6 +57,9 @@ export async function startConsole(app: App, argv: readonly string[]): Promise<R
       },
       errorIds: (err) => ({ type: (err as Error)?.name ?? typeof err }),
     });
+    // One person at a time: nothing to batch the mark with, and a terminal killed before it is
+    // written would show the reply again at the next start.
+    await app.replies.flush();
   };
   // Replies saved but never shown (the last run ended between the two) come first, once.
   const showPending = async () => {

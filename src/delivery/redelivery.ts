@@ -66,7 +66,7 @@ async function resendOne(opts: RedeliveryOptions, l: Undelivered): Promise<void>
   const nothing = l.receipt.replies.length === 0 || l.receipt.click?.status === 'rejected' || l.userId === null;
   try {
     if (!nothing && resend && l.userId !== null) await resend({ ...l, userId: l.userId }, l.receipt.deliveryKey ?? l.eventId);
-    opts.ledger.delivered([l]);
+    opts.ledger.delivered([l], { now: true });
     opts.logger.info({ ...ids, replies: nothing ? 0 : l.receipt.replies.length }, 'redelivery: lost replies posted');
   } catch (err) {
     // The lease runs out and the next sweep tries again.
