@@ -68,6 +68,9 @@ export async function startSlack(app: App, _argv: readonly string[], opts: Slack
     botUserId: identity.botUserId,
     logger,
     clientOptions,
+    // Bolt's default conversation store looks every event's conversation up in memory and, finding
+    // nothing (we keep no state there), builds an Error with its stack each time; nothing reads it.
+    convoStore: false,
     // Our receivers judge every request against Slack's documented shapes before Bolt sees it (receiver.ts).
     receiver: config.signingSecret
       ? new EdgeReceiver({ signingSecret: config.signingSecret, logger: app.logger, metrics })
