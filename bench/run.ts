@@ -11,7 +11,7 @@ import { understandingBench } from './understanding.js';
 
 /**
  * `npm run bench`: every benchmark in one run, each printing its figures and its ratio to target.
- * Options: --members 200 --debriefs 2000 --pool 20 --think-ms 1000 --pglite-debriefs 200 --slack-rate 100
+ * Options: --members 200 --debriefs 2000 --pool 20 --think-ms 1000 --pglite-debriefs 1000 --slack-rate 100
  * --slack-seconds 20 --discord-rate 30 --discord-seconds 20 (--slack-baseline DIR, --discord-baseline DIR: another
  * checkout's build first, for an A/B) --fanout-members 10000 --fanout-rate 1000
  * --only engine,slack,discord,memory,fanout,understanding
@@ -52,7 +52,9 @@ async function main() {
     } finally {
       await pacedDb.close();
     }
-    const liteDebriefs = arg('pglite-debriefs', 200);
+    // 1000 debriefs (12,000 turns, a few seconds), as on Postgres: at 200 each member had one debrief, so one turn in
+    // twelve was a newcomer's first (the member row made, then read again), in a run of about a second.
+    const liteDebriefs = arg('pglite-debriefs', 1000);
     const lite = await benchPglite();
     try {
       const engine = await runEngine(lite, members, liteDebriefs, 'bench');
