@@ -397,6 +397,10 @@ const steps: Steps = {
     input: { kind: 'text', maxLength: 200, example: 'Product designer' },
     schema: debriefAnswers.shape.role_asked,
     help: 'The job title as they advertised it is fine, or your own words for it.',
+    notAnAnswer: (text) => {
+      const talk = smallTalkOf(text);
+      return talk && ROLE_TALK_REPLY[talk];
+    },
     recordAs: 'role',
     fills: ['role'],
     next: () => 'stage',
@@ -594,6 +598,15 @@ const SMALL_TALK_REPLY: Record<SmallTalk, string> = {
   agreement: "Great. Let's start with the interview.",
   blank: "No rush. Let's start with the interview.",
   confusion: "No worries. I'll ask a few short questions about an interview you had, so you can take something useful from it.",
+};
+
+// The same at "And the role at Acme?": "ok" or "hi" there is not a job called Ok.
+const ROLE_TALK_REPLY: Record<SmallTalk, string> = {
+  greeting: 'Hi!',
+  thanks: "You're welcome!",
+  agreement: 'Great.',
+  blank: 'No rush.',
+  confusion: 'The job you interviewed for, in your own words, is all I need, like "product designer".',
 };
 
 // "Not sure yet" at the next step is an open door, not a no: it gets an idea and the way to skip.

@@ -59,6 +59,23 @@ describe('a greeting at the first question', () => {
     expect((await memberRows(h, p)).answers).toEqual([]);
   });
 
+  for (const text of ['hi', 'ok', 'thanks', 'what do you mean'])
+    it(`"${text}" at the role question is not kept as the role`, async () => {
+      const p = person();
+      await p.start();
+      await p.text('Acme');
+      await p.text(text);
+      expect(p.read()).toMatch(/And the role at Acme\?/);
+      expect(p.read()).not.toMatch(/Which stage/);
+      await p.text('product designer');
+      expect(p.read()).toMatch(/Product designer at Acme\. Which stage/);
+      const rows = await memberRows(h, p);
+      expect(rows.answers.map((a) => [a.step, a.value])).toEqual([
+        ['company', 'Acme'],
+        ['role', 'product designer'],
+      ]);
+    });
+
   const names: [string, string, string | undefined][] = [
     ['Hey Inc', 'Hey Inc', undefined],
     ['Hello Fresh, ops analyst', 'Hello Fresh', 'ops analyst'],
