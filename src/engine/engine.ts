@@ -111,12 +111,13 @@ async function run(d: Deps, turn: InboundTurn): Promise<TurnResult> {
   let uncertain = false;
   try {
     const result = await retryOnRace(() => attempt(d, turn), () => (uncertain = true));
-    d.opts.logger.info({ ...ids, conversation: result.conversationId, ms: finish('ok') }, 'turn handled');
+    // Debug: the adapter's 'turn delivered' line is the one info line of a turn that went well.
+    d.opts.logger.debug({ ...ids, conversation: result.conversationId, ms: finish('ok') }, 'turn handled');
     return result;
   } catch (err) {
     if (err instanceof Duplicate) {
       const replayed = await replay(d.store, turn, !uncertain);
-      if (uncertain) d.opts.logger.info({ ...ids, conversation: replayed.conversationId, ms: finish('ok') }, 'turn handled');
+      if (uncertain) d.opts.logger.debug({ ...ids, conversation: replayed.conversationId, ms: finish('ok') }, 'turn handled');
       else d.opts.logger.info({ ...ids, ms: finish('duplicate') }, 'duplicate event; replaying stored replies');
       return replayed;
     }
