@@ -5,6 +5,7 @@ import * as digest from './2026_11_27_2330_digest.js';
 import * as communitiesRetentionResend from './2026_11_29_1830_communities_retention_resend.js';
 import * as replyDelivery from './2026_11_29_1900_reply_delivery.js';
 import * as dueRuns from './2026_11_29_2130_due_runs.js';
+import * as batchRows from './2026_11_30_0100_batch_rows.js';
 
 /**
  * Every migration, by name, in order. A static list rather than a folder scan so that it works the
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_1830_communities_retention_resend': communitiesRetentionResend,
   '2026_11_29_1900_reply_delivery': replyDelivery,
   '2026_11_29_2130_due_runs': dueRuns,
+  '2026_11_30_0100_batch_rows': batchRows,
 };
