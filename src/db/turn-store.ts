@@ -5,29 +5,25 @@ import { isConnectionError } from './connection-errors.js';
 import { ConcurrentTurn, loadMember, writeTurnInTransaction, type MemberAndConversation } from './conversations.js';
 import { takeOverLost, type Undelivered } from './deliveries.js';
 import { claimInboundEvent, inboundExists, latestReceipt, storedResult } from './inbound-events.js';
+import { keepFlowRecords } from './flow-records.js';
 import { readMembers, type MemberRead, type MemberRow } from './member-read.js';
-import { fitsOneStatement, writeTurns, type AtomicOutcome, type TurnWrites } from './turn-write.js';
+import { fitsOneStatement, writeTurns, type TurnWrites } from './turn-write.js';
 import type { Database } from './types.js';
 
 /** What became of a turn's write: kept, already recorded (a redelivery), or beaten by another turn. */
 export type CommitOutcome = 'written' | 'duplicate' | 'race';
 
-export interface TurnCommit extends TurnWrites {
-  /** Work that must commit with the turn (a completed debrief's record); forces a transaction. */
-  alongside?: (trx: Transaction<Database>) => Promise<void>;
-}
-
 /**
  * The engine's persistence port. `load` reads the person and their open conversation; `commit`
  * writes a turn's conversation, answer and receipt all or nothing, conditional on the conversation
  * being as `load` read it. Nearly every turn is one statement outside a transaction; the few that
- * touch more (a restart, a completion) take a transaction. Which one is this file's business, and so
+ * touch more (a restart, a check-in that leads into a debrief) take a transaction. Which one is this file's business, and so
  * is group commit: the reads, and the one-statement writes, of turns that arrive while the database is
  * busy with earlier ones go together in one statement (batcher.ts).
  */
 export interface TurnStore {
   load(turn: InboundTurn, newMemberId: string): Promise<MemberAndConversation>;
-  commit(c: TurnCommit): Promise<CommitOutcome>;
+  commit(c: TurnWrites): Promise<CommitOutcome>;
   /** A command's work and its receipt in one transaction. The member may be gone after it (forget). */
   commitCommand(turn: InboundTurn, memberId: string, run: (trx: Transaction<Database>) => Promise<StoredReceipt>): Promise<'written' | 'duplicate'>;
   /** A receipt for an event whose replies are another event's (a resend answered from what was saved). */
@@ -70,13 +66,13 @@ export function turnStore(db: Kysely<Database>, opts: TurnStoreOptions = {}): Tu
     load: (turn, newMemberId) =>
       loadMember(db, (r) => reads.submit(r), turn, newMemberId, turn.context?.timeZone, opts.lostAfterMs?.(turn.platform)),
     async commit(c) {
-      // A completion touches only the open conversation too: it goes with the others, its record in
-      // the same transaction as its turn's statement.
+      // A completion touches only the open conversation too: it goes with the others, its records in
+      // its turn's statement.
       if (fitsOneStatement(c)) return writes.submit(c);
       try {
         return await db.transaction().execute(async (trx) => {
           if (await inboundExists(trx, c.inbound.turn)) throw new Rollback('duplicate');
-          await c.alongside?.(trx);
+          if (c.records) await keepFlowRecords(trx, c.memberId, c.now, c.records);
           if (!(await writeTurnInTransaction(trx, c))) throw new Rollback('duplicate');
           return 'written' as const;
         });
@@ -114,31 +110,17 @@ export function turnStore(db: Kysely<Database>, opts: TurnStoreOptions = {}): Tu
  * with its connection, any of it may have committed: every turn gets the error, and the engine's retry
  * finds out from the turn's receipt.
  */
-function writesInBatches(db: Kysely<Database>, size: { maxInFlight: number; maxSize: number }): Batcher<TurnCommit, CommitOutcome> {
-  return batcher<TurnCommit, CommitOutcome>({
+function writesInBatches(db: Kysely<Database>, size: { maxInFlight: number; maxSize: number }): Batcher<TurnWrites, CommitOutcome> {
+  return batcher<TurnWrites, CommitOutcome>({
     ...size,
     key: (w) => w.memberId,
     async run(items) {
       try {
-        return await writeTogether(db, items);
+        return await writeTurns(db, items);
       } catch (err) {
         if (items.length === 1 || isConnectionError(err)) throw err;
-        return Promise.all(items.map((w) => writeTogether(db, [w]).then(([outcome]) => outcome!, (e: unknown) => new ItemFailed(e))));
+        return Promise.all(items.map((w) => writeTurns(db, [w]).then(([outcome]) => outcome!, (e: unknown) => new ItemFailed(e))));
       }
     },
-  });
-}
-
-/**
- * Turns' one statement; with completions among them, in a transaction that also keeps each written
- * completion's record (a turn that lost its race or was redelivered keeps none). A record that fails
- * rolls all of it back.
- */
-async function writeTogether(db: Kysely<Database>, items: readonly TurnCommit[]): Promise<AtomicOutcome[]> {
-  if (!items.some((w) => w.alongside)) return writeTurns(db, items);
-  return db.transaction().execute(async (trx) => {
-    const outcomes = await writeTurns(trx, items);
-    for (const [i, w] of items.entries()) if (outcomes[i] === 'written') await w.alongside?.(trx);
-    return outcomes;
   });
 }

@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { ConversationState, ConversationStatus, InboundTurn, RecordedAnswer, StoredReceipt } from '../engine/types.js';
+import { randomUUID } from 'node:crypto';
+import type { ConversationState, ConversationStatus, DebriefRecord, InboundTurn, RecordedAnswer, StoredReceipt } from '../engine/types.js';
 import { storedState, type StoredState } from './conversations.js';
+import type { FlowRecords } from './flow-records.js';
 import { claimInboundEvent } from './inbound-events.js';
 import { prepare, type Param } from './prepared.js';
 import type { Database } from './types.js';
@@ -15,13 +17,15 @@ export interface TurnWrites {
   answers: RecordedAnswer[];
   inbound: { turn: InboundTurn; result: StoredReceipt };
   now: Date;
+  /** A completed flow's records (a debrief, next steps closed), kept only if the turn is. */
+  records?: FlowRecords;
 }
 
 /**
  * Whether the turn's writes fit one statement: at most one conversation touched, the open one (with
- * its answers) or a new one when none was open (with none). That is nearly every turn; the rest (a
- * restart closing one conversation and opening another, a completion writing its debrief) use a
- * transaction.
+ * its answers, and a completion's records) or a new one when none was open (with none). That is
+ * nearly every turn; the rest (a restart closing one conversation and opening another, a check-in
+ * that leads into a debrief) use a transaction.
  */
 export function fitsOneStatement(w: Omit<TurnWrites, 'inbound' | 'now'>): boolean {
   const only = w.writes[0];
@@ -53,11 +57,43 @@ interface TurnRow {
   ended: Date | null;
   /** The turn's answers, of this conversation. */
   answers: { step: string; value: unknown; skipped: boolean }[];
+  /** A completion's debriefs, and the next steps it closes. */
+  debriefs: DebriefRow[];
+  closed: { id: string; status: 'done' | 'dropped' }[];
 }
+
+/** A debrief to keep, with its next step's action item (ids made here, so the item can name it). */
+interface DebriefRow {
+  id: string;
+  conversation_id: string;
+  company: string;
+  role: string;
+  stage: string;
+  interview_date: string | null;
+  outcome: string;
+  mood: number | null;
+  strength_tags: string[];
+  strengths: string | null;
+  growth_tags: string[];
+  growth_areas: string | null;
+  feedback_status: string | null;
+  feedback_strengths: string | null;
+  feedback_weaknesses: string | null;
+  fit: string | null;
+  thanked: boolean | null;
+  contacts: string | null;
+  next_step: string | null;
+  next_step_id: string | null;
+  next_step_due: string | null;
+}
+
+const DEBRIEF_COLUMNS = sql`d(id uuid, conversation_id uuid, company text, role text, stage text, interview_date date, outcome text,
+  mood int, strength_tags jsonb, strengths text, growth_tags jsonb, growth_areas text, feedback_status text, feedback_strengths text,
+  feedback_weaknesses text, fit text, thanked boolean, contacts text, next_step text, next_step_id uuid, next_step_due date)`;
 
 const TURN_COLUMNS = sql`r(ord int, platform text, workspace_id text, event_id text, member_id uuid, receipt jsonb, id uuid,
   is_update boolean, version int, flow text, status text, step text, seq int, state jsonb, now timestamptz, ended timestamptz,
-  answers jsonb)`;
+  answers jsonb, debriefs jsonb, closed jsonb)`;
 
 /**
  * The one statement of a turn, for many turns at once (see batcher.ts). For each turn it writes the
@@ -105,7 +141,8 @@ const writeQuery = prepare('write_turns', (db, $: Param<{ turns: string }>) => {
         .whereRef('c.id', '=', 'f.id')
         .whereRef('c.version', '=', 'f.version')
         .where('f.is_update', '=', sql.lit(true))
-        .returning(['f.ord', 'c.id']),
+        // What the turn's other writes need, so they read it here rather than look the turn up again.
+        .returning(['c.id', 'f.ord', 'f.member_id', 'f.platform', 'f.workspace_id', 'f.event_id', 'f.receipt', 'f.answers', 'f.debriefs', 'f.closed', 'f.now']),
     )
     .with('ins', (qc) =>
       qc
@@ -125,11 +162,16 @@ const writeQuery = prepare('write_turns', (db, $: Param<{ turns: string }>) => {
     .with('conv', (qc) =>
       qc
         .selectFrom('upd')
-        .select(['upd.ord', 'upd.id'])
-        .unionAll(qc.selectFrom('ins').innerJoin('fresh as f', 'f.id', 'ins.id').select(['f.ord', 'ins.id'])),
+        .select(['upd.id', 'upd.ord', 'upd.member_id', 'upd.platform', 'upd.workspace_id', 'upd.event_id', 'upd.receipt', 'upd.answers', 'upd.debriefs', 'upd.closed', 'upd.now'])
+        .unionAll(
+          qc
+            .selectFrom('ins')
+            .innerJoin('fresh as f', 'f.id', 'ins.id')
+            .select(['ins.id', 'f.ord', 'f.member_id', 'f.platform', 'f.workspace_id', 'f.event_id', 'f.receipt', 'f.answers', 'f.debriefs', 'f.closed', 'f.now']),
+        ),
     )
     .with('ans', (qc) => {
-      const a = sql<{ step: string; value: unknown; skipped: boolean }>`jsonb_to_recordset(f.answers)`.as<'a'>(
+      const a = sql<{ step: string; value: unknown; skipped: boolean }>`jsonb_to_recordset(conv.answers)`.as<'a'>(
         sql`a(step text, value jsonb, skipped boolean)`,
       );
       return qc
@@ -137,11 +179,53 @@ const writeQuery = prepare('write_turns', (db, $: Param<{ turns: string }>) => {
         .columns(['conversation_id', 'step', 'value', 'skipped', 'inbound_id'])
         .expression(
           qc
-            .selectFrom(['conv', 'fresh as f', a])
-            .whereRef('f.ord', '=', 'conv.ord')
-            .select(['conv.id', 'a.step', 'a.value', 'a.skipped', 'f.event_id']),
+            .selectFrom(['conv', a])
+            .select(['conv.id', 'a.step', 'a.value', 'a.skipped', 'conv.event_id']),
         )
         .returning('id');
+    })
+    // A completion's records, only for turns written: the debrief, its next step as an open action
+    // item (whose key to the debrief Postgres checks at the statement's end, when both are there), and
+    // the next steps a check-in closed (one closed meanwhile, or not theirs, stays as it is).
+    .with('deb', (qc) => {
+      const d = sql<DebriefRow>`jsonb_to_recordset(conv.debriefs)`.as<'d'>(DEBRIEF_COLUMNS);
+      return qc
+        .insertInto('debriefs')
+        .columns(['id', 'member_id', 'conversation_id', 'company', 'role', 'stage', 'interview_date', 'outcome', 'mood', 'strength_tags', 'strengths',
+          'growth_tags', 'growth_areas', 'feedback_status', 'feedback_strengths', 'feedback_weaknesses', 'fit', 'thanked', 'contacts', 'next_step', 'created_at'])
+        .expression(
+          qc
+            .selectFrom(['conv', d])
+            .select(['d.id', 'conv.member_id', 'd.conversation_id', 'd.company', 'd.role', 'd.stage', 'd.interview_date', 'd.outcome', 'd.mood', 'd.strength_tags',
+              'd.strengths', 'd.growth_tags', 'd.growth_areas', 'd.feedback_status', 'd.feedback_strengths', 'd.feedback_weaknesses', 'd.fit', 'd.thanked',
+              'd.contacts', 'd.next_step', 'conv.now']),
+        )
+        .returning('id');
+    })
+    .with('item', (qc) => {
+      const d = sql<DebriefRow>`jsonb_to_recordset(conv.debriefs)`.as<'d'>(DEBRIEF_COLUMNS);
+      return qc
+        .insertInto('action_items')
+        .columns(['id', 'member_id', 'debrief_id', 'text', 'due_date', 'created_at', 'updated_at'])
+        .expression(
+          qc
+            .selectFrom(['conv', d])
+            .where('d.next_step_id', 'is not', null)
+            .select(['d.next_step_id', 'conv.member_id', 'd.id', 'd.next_step', 'd.next_step_due', 'conv.now', 'conv.now as updated']),
+        )
+        .returning('id');
+    })
+    .with('closed', (qc) => {
+      // batch_rows, so that each step is found by its key rather than by scanning every member's steps.
+      const cs = sql<{ id: string; status: 'done' | 'dropped' }>`lateral (select r.* from batch_rows(conv.closed) e, jsonb_to_record(e) as r(id uuid, status text))`.as('cs');
+      return qc
+        .updateTable('action_items as ai')
+        .from(['conv', cs])
+        .set((eb) => ({ status: eb.ref('cs.status'), updated_at: eb.ref('conv.now') }))
+        .whereRef('ai.id', '=', 'cs.id')
+        .whereRef('ai.member_id', '=', 'conv.member_id')
+        .where('ai.status', '=', sql.lit('open'))
+        .returning('ai.id');
     })
     .with('ev', (qc) =>
       qc
@@ -149,9 +233,8 @@ const writeQuery = prepare('write_turns', (db, $: Param<{ turns: string }>) => {
         .columns(['platform', 'workspace_id', 'event_id', 'member_id', 'result'])
         .expression(
           qc
-            .selectFrom(['conv', 'fresh as f'])
-            .whereRef('f.ord', '=', 'conv.ord')
-            .select(['f.platform', 'f.workspace_id', 'f.event_id', 'f.member_id', 'f.receipt']),
+            .selectFrom('conv')
+            .select(['conv.platform', 'conv.workspace_id', 'conv.event_id', 'conv.member_id', 'conv.receipt']),
         )
         .onConflict((oc) => oc.doNothing())
         .returning(['event_id', 'platform', 'workspace_id']),
@@ -195,6 +278,34 @@ function turnRow(w: TurnWrites, ord: number): TurnRow {
     now: w.now,
     ended: only.status === 'active' || only.status === 'paused' ? null : w.now,
     answers: w.answers.map((a) => ({ step: a.step, value: a.value ?? null, skipped: a.skipped })),
+    debriefs: (w.records?.debriefs ?? []).map((d) => debriefRow(w.records!.conversationId, d)),
+    closed: w.records?.closedSteps ?? [],
+  };
+}
+
+function debriefRow(conversationId: string, d: DebriefRecord): DebriefRow {
+  return {
+    id: randomUUID(),
+    conversation_id: conversationId,
+    company: d.company,
+    role: d.role,
+    stage: d.stage,
+    interview_date: d.interviewDate,
+    outcome: d.outcome,
+    mood: d.mood,
+    strength_tags: d.strengthTags,
+    strengths: d.strengths,
+    growth_tags: d.growthTags,
+    growth_areas: d.growthAreas,
+    feedback_status: d.feedbackStatus,
+    feedback_strengths: d.feedbackStrengths,
+    feedback_weaknesses: d.feedbackWeaknesses,
+    fit: d.fit,
+    thanked: d.thanked,
+    contacts: d.contacts,
+    next_step: d.nextStep?.text ?? null,
+    next_step_id: d.nextStep ? randomUUID() : null,
+    next_step_due: d.nextStep?.due ?? null,
   };
 }
 

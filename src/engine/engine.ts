@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { isConnectionError } from '../db/connection-errors.js';
 import { ConcurrentTurn } from '../db/conversations.js';
 import type { Undelivered } from '../db/deliveries.js';
-import { flowReads, flowWrites } from '../db/flow-records.js';
+import { flowReads, flowRecordsOf } from '../db/flow-records.js';
 import { turnStore, type TurnStore } from '../db/turn-store.js';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
@@ -200,6 +200,7 @@ async function runDialogue(d: Deps, turn: InboundTurn, now: Date): Promise<TurnR
   };
   const done = outcome.completion;
   const save = done?.completion.save;
+  const records = done && save ? await flowRecordsOf(done.conversationId, save) : undefined;
   const written = await d.store.commit({
     memberId,
     current: current ? { id: current.id, version } : undefined,
@@ -207,7 +208,7 @@ async function runDialogue(d: Deps, turn: InboundTurn, now: Date): Promise<TurnR
     answers: outcome.answers,
     inbound: { turn, result: receiptOf(result) },
     now,
-    ...(done && save ? { alongside: (trx) => save(flowWrites(trx, { memberId, conversationId: done.conversationId, now })) } : {}),
+    ...(records ? { records } : {}),
   });
   if (written === 'duplicate') throw new Duplicate();
   if (written === 'race') throw new ConcurrentTurn();

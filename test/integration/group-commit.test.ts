@@ -101,3 +101,29 @@ it("a turn whose write fails does not take the others of its statement down with
   const open = await database.db.selectFrom('conversations').select('member_id').where('status', '=', 'active').where('member_id', 'in', loaded.map((l) => l.m.memberId)).execute();
   expect(open).toHaveLength(3);
 });
+
+it('twenty people finishing at once, each last answer delivered twice: one debrief and one next step each', async () => {
+  const answers = ['Acme, Product designer', '3', 'yesterday', '1', '3', '1, 5 My portfolio walkthrough', '2, 3 Be more concise', '3', '2', 'Sam, the hiring manager'];
+  const people = Array.from({ length: 20 }, (_, i) => `U-finish-${i}`);
+  await Promise.all(
+    people.map(async (u) => {
+      await app.engine.handle(turn(u, `${u}-0`, { kind: 'command', args: '' }));
+      for (const [i, a] of answers.entries()) await app.engine.handle(turn(u, `${u}-${i + 1}`, text(a)));
+    }),
+  );
+  const last = people.flatMap((u) => {
+    const t = turn(u, `${u}-last`, text('Practise salary answers by next friday'));
+    return [app.engine.handle(t), app.engine.handle({ ...t })];
+  });
+  const results = await Promise.all(last);
+  expect(results.filter((r) => !r.duplicate)).toHaveLength(20);
+  const rows = await database.db
+    .selectFrom('members as m')
+    .leftJoin('debriefs as d', 'd.member_id', 'm.id')
+    .leftJoin('action_items as ai', 'ai.debrief_id', 'd.id')
+    .select(['m.user_id', 'd.company', 'ai.text', 'ai.status'])
+    .where('m.user_id', 'like', 'U-finish-%')
+    .execute();
+  expect(rows).toHaveLength(20);
+  for (const r of rows) expect([r.company, r.text, r.status]).toEqual(['Acme', 'Practise salary answers by next friday', 'open']);
+});

@@ -65,6 +65,7 @@ it('finds each turn by its indexes, however many members there are, even in the 
   await sql`insert into members (id, platform, workspace_id, user_id) select gen_random_uuid(), 'seed', 'W', 'u' || g from generate_series(1, 5000) g`.execute(database.db);
   await sql`insert into conversations (id, member_id, flow, status, step, state) select gen_random_uuid(), id, 'debrief', 'paused', 'stage', '{}' from members where platform = 'seed'`.execute(database.db);
   await sql`insert into inbound_events (platform, workspace_id, event_id, result) select 'seed', 'W', 'e' || g, '{}' from generate_series(1, 5000) g`.execute(database.db);
+  await sql`insert into action_items (id, member_id, text) select gen_random_uuid(), id, 'a step' from members where platform = 'seed'`.execute(database.db);
   await sql`analyze`.execute(database.db);
   await turn('U-cy', 0, '');
   // The plan Postgres keeps for every later execution, whatever the batch holds: with a guess of 100
@@ -75,7 +76,7 @@ it('finds each turn by its indexes, however many members there are, even in the 
       (await sql<{ 'QUERY PLAN': string }>`explain ${sql.raw(statement)}`.execute(database.db)).rows.map((r) => r['QUERY PLAN']).join('\n');
     const read = await plan(`execute load_members('[{"ord":0,"platform":"seed","workspace_id":"W","user_id":"u1","lost_after":60}]')`);
     const write = await plan(`execute write_turns('[]', 0, '[]')`);
-    for (const p of [read, write]) expect(p).not.toMatch(/Seq Scan on (members|conversations|inbound_events)|Hash/);
+    for (const p of [read, write]) expect(p).not.toMatch(/Seq Scan on (members|conversations|inbound_events|action_items)|Hash/);
     expect(read).toMatch(/Index Scan using members_platform_user_unique/);
   } finally {
     await sql`set plan_cache_mode = auto`.execute(database.db);
