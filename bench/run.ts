@@ -52,7 +52,7 @@ async function main() {
     } finally {
       await pacedDb.close();
     }
-    // 1000 debriefs (12,000 turns, a few seconds), as on Postgres: at 200 each member had one debrief, so one turn in
+    // 1000 debriefs (12,000 turns, a few seconds), several per member as on Postgres: at 200 each member had one, so one turn in
     // twelve was a newcomer's first (the member row made, then read again), in a run of about a second.
     const liteDebriefs = arg('pglite-debriefs', 1000);
     const lite = await benchPglite();
