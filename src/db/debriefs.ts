@@ -12,22 +12,18 @@ export interface Owner {
   now: Date;
 }
 
-/** Keeps a finished debrief and, when they set one, its next step as an open action item: one statement. */
-export async function insertDebrief(db: Executor, owner: Owner, d: DebriefRecord): Promise<string> {
-  const id = randomUUID();
-  const debrief = db.insertInto('debriefs').values({
-    id,
-    member_id: owner.memberId,
-    conversation_id: owner.conversationId,
+/** A debrief record's own columns, named as the table names them (the tags as arrays). */
+export function debriefColumns(d: DebriefRecord) {
+  return {
     company: d.company,
     role: d.role,
     stage: d.stage,
     interview_date: d.interviewDate,
     outcome: d.outcome,
     mood: d.mood,
-    strength_tags: JSON.stringify(d.strengthTags),
+    strength_tags: d.strengthTags,
     strengths: d.strengths,
-    growth_tags: JSON.stringify(d.growthTags),
+    growth_tags: d.growthTags,
     growth_areas: d.growthAreas,
     feedback_status: d.feedbackStatus,
     feedback_strengths: d.feedbackStrengths,
@@ -36,6 +32,20 @@ export async function insertDebrief(db: Executor, owner: Owner, d: DebriefRecord
     thanked: d.thanked,
     contacts: d.contacts,
     next_step: d.nextStep?.text ?? null,
+  };
+}
+
+/** Keeps a finished debrief and, when they set one, its next step as an open action item: one statement. */
+export async function insertDebrief(db: Executor, owner: Owner, d: DebriefRecord): Promise<string> {
+  const id = randomUUID();
+  const columns = debriefColumns(d);
+  const debrief = db.insertInto('debriefs').values({
+    id,
+    member_id: owner.memberId,
+    conversation_id: owner.conversationId,
+    ...columns,
+    strength_tags: JSON.stringify(columns.strength_tags),
+    growth_tags: JSON.stringify(columns.growth_tags),
     created_at: owner.now,
   });
   if (!d.nextStep) {

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { ConversationState, ConversationStatus, DebriefRecord, InboundTurn, RecordedAnswer, StoredReceipt } from '../engine/types.js';
 import { storedState, type StoredState } from './conversations.js';
+import { debriefColumns } from './debriefs.js';
 import type { FlowRecords } from './flow-records.js';
 import { claimInboundEvent } from './inbound-events.js';
 import { prepare, type Param } from './prepared.js';
@@ -287,23 +288,7 @@ function debriefRow(conversationId: string, d: DebriefRecord): DebriefRow {
   return {
     id: randomUUID(),
     conversation_id: conversationId,
-    company: d.company,
-    role: d.role,
-    stage: d.stage,
-    interview_date: d.interviewDate,
-    outcome: d.outcome,
-    mood: d.mood,
-    strength_tags: d.strengthTags,
-    strengths: d.strengths,
-    growth_tags: d.growthTags,
-    growth_areas: d.growthAreas,
-    feedback_status: d.feedbackStatus,
-    feedback_strengths: d.feedbackStrengths,
-    feedback_weaknesses: d.feedbackWeaknesses,
-    fit: d.fit,
-    thanked: d.thanked,
-    contacts: d.contacts,
-    next_step: d.nextStep?.text ?? null,
+    ...debriefColumns(d),
     next_step_id: d.nextStep ? randomUUID() : null,
     next_step_due: d.nextStep?.due ?? null,
   };
