@@ -1,9 +1,3 @@
-/**
- * Group commit for the turn's hot statements. While `maxInFlight` batches are at the database, new
- * requests wait here; when one comes back, everything waiting goes in the next batch, as one
- * statement. Under light load a request goes out at once, alone, so it waits for nothing; under a
- * burst, the statements (and their commits, parses and socket writes) are shared by many turns.
- */
 /** One item's own error in a batch that otherwise went through. */
 export class ItemFailed {
   constructor(readonly error: unknown) {}
@@ -29,6 +23,12 @@ interface Waiting<In, Out> {
   reject(err: unknown): void;
 }
 
+/**
+ * Group commit for the turn's hot statements. While `maxInFlight` batches are at the database, new
+ * requests wait here; when one comes back, everything waiting goes in the next batch, as one
+ * statement. Under light load a request goes out at once, alone, so it waits for nothing; under a
+ * burst, the statements (and their commits, parses and socket writes) are shared by many turns.
+ */
 export function batcher<In, Out>(opts: BatcherOptions<In, Out>): Batcher<In, Out> {
   let queue: Waiting<In, Out>[] = [];
   let inFlight = 0;
@@ -54,39 +54,37 @@ export function batcher<In, Out>(opts: BatcherOptions<In, Out>): Batcher<In, Out
     return batch;
   };
 
-  const flush = (): void => {
-    while (inFlight < opts.maxInFlight && queue.length > 0) {
-      const batch = take();
-      inFlight++;
-      opts
-        .run(batch.map((w) => w.item))
-        .then(
-          (outs) =>
-            batch.forEach((w, i) => {
-              const out = outs[i]!;
-              if (out instanceof ItemFailed) w.reject(out.error);
-              else w.resolve(out);
-            }),
-          (err: unknown) => batch.forEach((w) => w.reject(err)),
-        )
-        .finally(() => {
-          inFlight--;
-          flush();
-        });
-    }
-  };
-
-  // The usual case under light load, kept to one await: nothing waiting, a statement free.
-  const alone = async (item: In): Promise<Out> => {
+  /** Runs a batch, counted as at the database until it settles; then whatever waits goes next. */
+  const send = async (items: In[]): Promise<(Out | ItemFailed)[]> => {
     inFlight++;
     try {
-      const [out] = await opts.run([item]);
-      if (out instanceof ItemFailed) throw out.error;
-      return out!;
+      return await opts.run(items);
     } finally {
       inFlight--;
       flush();
     }
+  };
+
+  const flush = (): void => {
+    while (inFlight < opts.maxInFlight && queue.length > 0) {
+      const batch = take();
+      send(batch.map((w) => w.item)).then(
+        (outs) =>
+          batch.forEach((w, i) => {
+            const out = outs[i]!;
+            if (out instanceof ItemFailed) w.reject(out.error);
+            else w.resolve(out);
+          }),
+        (err: unknown) => batch.forEach((w) => w.reject(err)),
+      );
+    }
+  };
+
+  // The usual case under light load (nothing waiting, a statement free): no queue entry of its own.
+  const alone = async (item: In): Promise<Out> => {
+    const [out] = await send([item]);
+    if (out instanceof ItemFailed) throw out.error;
+    return out!;
   };
 
   return {

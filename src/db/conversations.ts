@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Actor, ConversationState, RecordedAnswer } from '../engine/types.js';
+import type { Actor, ConversationState, ConversationStatus, RecordedAnswer } from '../engine/types.js';
 import type { Undelivered } from './deliveries.js';
 import { claimInboundEvent } from './inbound-events.js';
 import type { MemberRead, MemberRow } from './member-read.js';
@@ -53,14 +53,15 @@ export async function loadMember(
   throw new Error('member row vanished while reading it');
 }
 
-type MemberKey = Pick<Actor, 'platform' | 'workspaceId' | 'userId'>;
-
-const insertMemberQuery = prepare('insert_member', (db, $: Param<MemberKey & { id: string; timeZone: string | null }>) =>
+const insertMemberQuery = prepare('insert_member', (db, $: Param<Actor & { id: string; timeZone: string | null }>) =>
   db
     .insertInto('members')
     .values({ id: $('id'), platform: $('platform'), workspace_id: $('workspaceId'), user_id: $('userId'), time_zone: $('timeZone') })
     .onConflict((oc) => oc.constraint('members_platform_user_unique').doNothing()),
 );
+
+/** Active or paused: the member's one open conversation, which ends when it is neither. */
+export const isOpen = (status: ConversationStatus): boolean => status === 'active' || status === 'paused';
 
 /** Another turn of the same conversation got there first: the caller runs the turn again. */
 export class ConcurrentTurn extends Error {
@@ -120,7 +121,7 @@ export async function saveConversations(
   const ordered = [...last.values()].sort((a, b) => rank(a) - rank(b));
   for (const s of ordered) {
     const state = stateJson(s);
-    const ended = s.status === 'active' || s.status === 'paused' ? null : now;
+    const ended = isOpen(s.status) ? null : now;
     if (s.id === current?.id) {
       const r = await trx
         .updateTable('conversations')
@@ -151,7 +152,7 @@ export async function saveConversations(
 
 /** Closed conversations first, so the one-open-conversation index never sees two at once. */
 function rank(s: ConversationState): number {
-  return s.status === 'active' || s.status === 'paused' ? 1 : 0;
+  return isOpen(s.status) ? 1 : 0;
 }
 
 export async function recordAnswers(trx: Transaction<Database>, answers: RecordedAnswer[], inboundId: string) {

@@ -8,7 +8,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** Whose turn it is, and (for platforms whose replies can be lost) how old an undelivered receipt must be. */
 export interface MemberRead {
-  key: Pick<Actor, 'platform' | 'workspaceId' | 'userId'>;
+  key: Actor;
   /** Undefined: the platform does not track delivery, so nothing of theirs can be lost. */
   lostAfterMs: number | undefined;
 }

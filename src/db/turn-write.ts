@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { ConversationState, ConversationStatus, DebriefRecord, InboundTurn, RecordedAnswer, StoredReceipt } from '../engine/types.js';
-import { storedState, type StoredState } from './conversations.js';
+import { isOpen, storedState, type StoredState } from './conversations.js';
 import { debriefColumns } from './debriefs.js';
 import type { FlowRecords } from './flow-records.js';
 import { claimInboundEvent } from './inbound-events.js';
@@ -64,29 +64,12 @@ interface TurnRow {
 }
 
 /** A debrief to keep, with its next step's action item (ids made here, so the item can name it). */
-interface DebriefRow {
+type DebriefRow = ReturnType<typeof debriefColumns> & {
   id: string;
   conversation_id: string;
-  company: string;
-  role: string;
-  stage: string;
-  interview_date: string | null;
-  outcome: string;
-  mood: number | null;
-  strength_tags: string[];
-  strengths: string | null;
-  growth_tags: string[];
-  growth_areas: string | null;
-  feedback_status: string | null;
-  feedback_strengths: string | null;
-  feedback_weaknesses: string | null;
-  fit: string | null;
-  thanked: boolean | null;
-  contacts: string | null;
-  next_step: string | null;
   next_step_id: string | null;
   next_step_due: string | null;
-}
+};
 
 const DEBRIEF_COLUMNS = sql`d(id uuid, conversation_id uuid, company text, role text, stage text, interview_date date, outcome text,
   mood int, strength_tags jsonb, strengths text, growth_tags jsonb, growth_areas text, feedback_status text, feedback_strengths text,
@@ -277,7 +260,7 @@ function turnRow(w: TurnWrites, ord: number): TurnRow {
     seq: only.seq,
     state: storedState(only),
     now: w.now,
-    ended: only.status === 'active' || only.status === 'paused' ? null : w.now,
+    ended: isOpen(only.status) ? null : w.now,
     answers: w.answers.map((a) => ({ step: a.step, value: a.value ?? null, skipped: a.skipped })),
     debriefs: (w.records?.debriefs ?? []).map((d) => debriefRow(w.records!.conversationId, d)),
     closed: w.records?.closedSteps ?? [],
