@@ -44,13 +44,18 @@ function startFlags(dir: string): string[] {
  * and `env` added to a clean environment, and waits until its health server answers. Its logs go nowhere, but at the level given
  * (info by default, as in production) they are still written, so their cost is in the figures.
  */
-export async function startBotProcess(env: Record<string, string>, opts: { dir?: string; nodeArgs?: string[] } = {}): Promise<BotProcess> {
+export async function startBotProcess(
+  env: Record<string, string>,
+  opts: { dir?: string; nodeArgs?: string[]; /** A command the bot runs under (valgrind and its options). */ wrap?: string[] } = {},
+): Promise<BotProcess> {
   const healthPort = await freePort();
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(SLACK_|DISCORD_|DATABASE_URL|DATA_DIR|HEALTH_PORT|LOG_LEVEL|CONSOLE_USER|PORT$|COMMUNITY_)/.test(k)),
   );
   const dir = opts.dir ?? root;
-  const child: ChildProcess = spawn(process.execPath, [...startFlags(dir), ...(opts.nodeArgs ?? []), 'dist/src/main.js'], {
+  const node = [process.execPath, ...startFlags(dir), ...(opts.nodeArgs ?? []), 'dist/src/main.js'];
+  const [command, ...args] = [...(opts.wrap ?? []), ...node] as [string, ...string[]];
+  const child: ChildProcess = spawn(command, args, {
     cwd: dir,
     env: { ...clean, LOG_LEVEL: 'info', ...env, HEALTH_PORT: String(healthPort) },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -66,7 +71,8 @@ export async function startBotProcess(env: Record<string, string>, opts: { dir?:
       await res.arrayBuffer();
       if (res.ok) break;
     }
-    if (i > 600) throw new Error(`the bot never answered /healthz:\n${stderr}`);
+    // Under valgrind start-up takes minutes.
+    if (i > (opts.wrap ? 6000 : 600)) throw new Error(`the bot never answered /healthz:\n${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

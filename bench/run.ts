@@ -5,6 +5,7 @@ import { printEngine, runEngine, runFloor } from './engine-throughput.js';
 import { fanoutBench } from './fanout.js';
 import { arg, baseUrl, benchPglite, benchPostgres, fmt, report } from './lib.js';
 import { memoryBench } from './memory.js';
+import { slackCallgrindBench } from './slack-callgrind.js';
 import { slackE2eBench } from './slack-e2e.js';
 import { discordE2eBench } from './discord-e2e.js';
 import { understandingBench } from './understanding.js';
@@ -15,7 +16,8 @@ import { understandingBench } from './understanding.js';
  * --slack-seconds 20 --discord-rate 30 --discord-seconds 20 (--slack-baseline DIR, --discord-baseline DIR: another
  * checkout's build first, for an A/B) --fanout-members 10000 --fanout-rate 1000
  * --only engine,slack,discord,memory,fanout,understanding
- * --callgrind (adds 1c, instructions per engine turn: --callgrind-warm 20 --callgrind-debriefs 40 --callgrind-members 10)
+ * --callgrind (adds 1c, instructions per engine turn: --callgrind-warm 20 --callgrind-debriefs 40 --callgrind-members 10;
+ * and 2c, instructions per Slack turn of the whole bot: --slack-callgrind-warm 6 --slack-callgrind-debriefs 30)
  */
 async function main() {
   const only = (process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'engine,slack,discord,memory,fanout,understanding').split(',');
@@ -68,7 +70,14 @@ async function main() {
     }
     if (process.argv.includes('--callgrind')) await callgrindBench();
   }
-  if (only.includes('slack')) await slackE2eBench();
+  if (only.includes('slack')) {
+    await slackE2eBench();
+    if (process.argv.includes('--callgrind')) {
+      const i = process.argv.indexOf('--slack-baseline');
+      if (i >= 0) await slackCallgrindBench({ dir: process.argv[i + 1]!, label: `baseline ${process.argv[i + 1]}` });
+      await slackCallgrindBench(i >= 0 ? { label: 'this build' } : {});
+    }
+  }
   if (only.includes('discord')) await discordE2eBench();
   if (only.includes('memory')) await memoryBench();
   if (only.includes('fanout')) await fanoutBench();

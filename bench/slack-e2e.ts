@@ -2,7 +2,7 @@ import type { TurnInput } from '../src/engine/types.js';
 import { startFakeSlack, type FakeSlack } from '../test/helpers/fake-slack.js';
 import { signature } from '../test/helpers/slack-requests.js';
 import { freePort, startBotProcess } from './bot-process.js';
-import { e2eBench, finishRun, peopleFor, walkDebriefs, type E2eOptions, type E2eRun } from './e2e-lib.js';
+import { e2eBench, finishRun, peopleFor, walkDebriefs, type E2eOptions, type E2eRun, type Walk } from './e2e-lib.js';
 import { benchPostgres } from './lib.js';
 
 /**
@@ -13,8 +13,8 @@ import { benchPostgres } from './lib.js';
  * acked, the bot's peak RSS, and that every turn was stored once and every reply posted once.
  */
 
-const SECRET = 'bench-signing-secret';
-const TEAM = 'TBENCH0001';
+export const SECRET = 'bench-signing-secret';
+export const TEAM = 'TBENCH0001';
 
 /** One bot process under one load; `dir` runs another checkout's build (an A/B against a baseline). */
 export async function runSlackE2e(opts: E2eOptions): Promise<E2eRun> {
@@ -27,53 +27,16 @@ export async function runSlackE2e(opts: E2eOptions): Promise<E2eRun> {
   );
   const url = `http://127.0.0.1:${port}/slack/events`;
   try {
-    // The health server answers before the Slack receiver listens; an unsigned POST gets 401 from it.
-    for (let i = 0; ; i++) {
-      const res = await fetch(url, { method: 'POST', body: '' }).catch(() => undefined);
-      if (res) {
-        await res.arrayBuffer();
-        break;
-      }
-      if (i > 300) throw new Error('the Slack receiver never listened');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await untilListening(url);
     const people = peopleFor(opts.rate, opts.seconds);
-    const users = Array.from({ length: people }, (_, i) => `UB${String(i).padStart(8, '0')}`);
-    const acks: number[] = [];
-    const inflight = new Set<Promise<void>>();
-    let errors = 0;
-    let seen = 0;
-    const run = await walkDebriefs(bot, people, opts.rate, {
-      send(p, input, n) {
-        const { raw, type, eventId } = input.kind === 'command' ? commandBody(fake, users[p]!, n) : eventBody(fake, users[p]!, input, n);
-        const t = performance.now();
-        const req = fetch(url, { method: 'POST', headers: { 'content-type': type, ...signature(SECRET, raw) }, body: raw }).then(
-          async (res) => {
-            await res.arrayBuffer();
-            acks.push(performance.now() - t);
-            if (res.status !== 200) errors++;
-          },
-          () => void errors++,
-        );
-        inflight.add(req);
-        void req.finally(() => inflight.delete(req));
-        return eventId;
-      },
-      // Each reply carries its turn's event id in its metadata (adapters/slack/deliver.ts).
-      poll(answered) {
-        for (; seen < fake.calls.length; seen++) {
-          const c = fake.calls[seen]!;
-          const key = (c.params.metadata as { event_payload?: { key?: unknown } } | undefined)?.event_payload?.key;
-          if (c.ok && c.method === 'chat.postMessage' && typeof key === 'string') answered.add(key);
-        }
-      },
-    });
-    await Promise.all(inflight);
+    const driver = slackDriver(fake, url);
+    const run = await walkDebriefs(bot, people, opts.rate, driver.walk);
+    await driver.drain();
     return await finishRun(bot, database, run, {
       label: opts.label,
       people,
-      acks,
-      errors: () => errors,
+      acks: driver.acks,
+      errors: driver.errors,
       calls: () => fake.calls.length,
       posted: () => fake.calls.filter((c) => c.ok && (c.method === 'chat.postMessage' || c.method === 'files.completeUploadExternal')).length,
     });
@@ -82,6 +45,56 @@ export async function runSlackE2e(opts: E2eOptions): Promise<E2eRun> {
     await database.close();
     await fake.close();
   }
+}
+
+/** The health server answers before the Slack receiver listens; an unsigned POST gets 401 from it. */
+export async function untilListening(url: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    const res = await fetch(url, { method: 'POST', body: '' }).catch(() => undefined);
+    if (res) {
+      await res.arrayBuffer();
+      return;
+    }
+    if (i > 3000) throw new Error('the Slack receiver never listened');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Signed requests to the bot at `url`, as Slack sends them (person p is `UB0000000p`), and the turns the
+ * fake saw answered: each reply carries its turn's event id in its metadata (adapters/slack/send.ts).
+ */
+export function slackDriver(fake: FakeSlack, url: string) {
+  const acks: number[] = [];
+  const inflight = new Set<Promise<void>>();
+  let errors = 0;
+  let seen = 0;
+  const user = (p: number) => `UB${String(p).padStart(8, '0')}`;
+  const walk: Walk = {
+    send(p, input, n) {
+      const { raw, type, eventId } = input.kind === 'command' ? commandBody(fake, user(p), n) : eventBody(fake, user(p), input, n);
+      const t = performance.now();
+      const req = fetch(url, { method: 'POST', headers: { 'content-type': type, ...signature(SECRET, raw) }, body: raw }).then(
+        async (res) => {
+          await res.arrayBuffer();
+          acks.push(performance.now() - t);
+          if (res.status !== 200) errors++;
+        },
+        () => void errors++,
+      );
+      inflight.add(req);
+      void req.finally(() => inflight.delete(req));
+      return eventId;
+    },
+    poll(answered) {
+      for (; seen < fake.calls.length; seen++) {
+        const c = fake.calls[seen]!;
+        const key = (c.params.metadata as { event_payload?: { key?: unknown } } | undefined)?.event_payload?.key;
+        if (c.ok && c.method === 'chat.postMessage' && typeof key === 'string') answered.add(key);
+      }
+    },
+  };
+  return { walk, acks, errors: () => errors, drain: () => Promise.all(inflight) };
 }
 
 function commandBody(fake: FakeSlack, user: string, n: number) {
