@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import pino from 'pino';
-import { connectPostgres, createEmbedded, wrapPglite, type DatabaseHandle } from '../src/db/connect.js';
+import { connectPostgres, type DatabaseHandle } from '../src/db/connect.js';
+import { createEmbedded, wrapPglite } from '../src/db/embedded.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 
 export const silent = pino({ level: 'silent' });

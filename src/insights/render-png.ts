@@ -1,5 +1,3 @@
-import { renderAsync } from '@resvg/resvg-js';
-
 /**
  * SVG to PNG in-process with resvg (a Rust renderer shipped as a prebuilt npm package: no network,
  * no browser). renderAsync works on libuv's thread pool, so a chart never stalls other turns.
@@ -7,6 +5,8 @@ import { renderAsync } from '@resvg/resvg-js';
  * line and dots still render, only the labels are missing.
  */
 export async function svgToPng(svg: string): Promise<Buffer> {
+  // Loaded on the first chart, not at start-up: its native module costs about 7 MB of RSS.
+  const { renderAsync } = await import('@resvg/resvg-js');
   const image = await renderAsync(svg, {
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
     // Twice the SVG's size: crisp on high-density screens, still small to upload.

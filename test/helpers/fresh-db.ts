@@ -4,7 +4,8 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import pino from 'pino';
 import { inject } from 'vitest';
-import { connectPostgres, wrapPglite, type DatabaseHandle } from '../../src/db/connect.js';
+import { connectPostgres, type DatabaseHandle } from '../../src/db/connect.js';
+import { wrapPglite } from '../../src/db/embedded.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 
 export const silentLogger = pino({ level: 'silent' });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pino from 'pino';
 import type { TestProject } from 'vitest/node';
-import { wrapPglite } from '../../src/db/connect.js';
+import { wrapPglite } from '../../src/db/embedded.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 
 declare module 'vitest' {

@@ -2,7 +2,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { connectPostgres, openEmbedded, type DatabaseHandle } from '../../src/db/connect.js';
+import { connectPostgres, type DatabaseHandle } from '../../src/db/connect.js';
+import { openEmbedded } from '../../src/db/embedded.js';
 import { freshDatabase, silentLogger } from './fresh-db.js';
 
 const root = resolve(import.meta.dirname, '../..');
