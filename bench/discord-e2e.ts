@@ -28,11 +28,16 @@ export async function runDiscordE2e(opts: E2eOptions): Promise<E2eRun> {
       await new Promise((r) => setTimeout(r, 100));
     }
     const people = peopleFor(opts.rate, opts.seconds);
-    const users: FakeUser[] = Array.from({ length: people }, (_, i) => fake.user({ id: snowflake(), username: `bench${i}` }));
+    const warm = opts.warmSeconds > 0 ? peopleFor(opts.rate, opts.warmSeconds) : 0;
+    const users: FakeUser[] = Array.from({ length: warm + people }, (_, i) => fake.user({ id: snowflake(), username: `bench${i}` }));
     const commands = new Map<string, InteractionRecord>();
     const acks: number[] = [];
     let seen = 0;
-    const run = await walkDebriefs(bot, people, opts.rate, {
+    const run = await walkDebriefs(
+      bot,
+      people,
+      opts.rate,
+      {
       send(p, input) {
         if (input.kind === 'command') {
           const record = fake.slashCommand(users[p]!);
@@ -57,10 +62,12 @@ export async function runDiscordE2e(opts: E2eOptions): Promise<E2eRun> {
           if (typeof nonce === 'string') answered.add(nonce.split(':')[0]!);
         }
       },
-    });
+    },
+      warm,
+    );
     return await finishRun(bot, database, run, {
       label: opts.label,
-      people,
+      people: warm + people,
       acks,
       errors: () => fake.calls.filter((c) => c.status >= 400).length,
       calls: () => fake.calls.length,

@@ -82,7 +82,8 @@ export async function slackCallgrindBench(opts: { dir?: string; label?: string }
     return { irPerTurn, idlePerSecond };
   } finally {
     await bot.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.KEEP_CALLGRIND) console.log(`callgrind files kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
     await database.close();
     await fake.close();
   }

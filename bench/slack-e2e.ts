@@ -29,12 +29,13 @@ export async function runSlackE2e(opts: E2eOptions): Promise<E2eRun> {
   try {
     await untilListening(url);
     const people = peopleFor(opts.rate, opts.seconds);
+    const warm = opts.warmSeconds > 0 ? peopleFor(opts.rate, opts.warmSeconds) : 0;
     const driver = slackDriver(fake, url);
-    const run = await walkDebriefs(bot, people, opts.rate, driver.walk);
+    const run = await walkDebriefs(bot, people, opts.rate, driver.walk, warm);
     await driver.drain();
     return await finishRun(bot, database, run, {
       label: opts.label,
-      people,
+      people: warm + people,
       acks: driver.acks,
       errors: driver.errors,
       calls: () => fake.calls.length,
