@@ -46,6 +46,9 @@ export async function runDiscordE2e(opts: E2eOptions): Promise<E2eRun> {
         }
         return String(fake.sendDm(users[p]!, input.kind === 'text' ? input.text : '').id);
       },
+      measure() {
+        acks.length = 0;
+      },
       poll(answered) {
         // A command is answered by its interaction response (at once, or deferred and then edited).
         for (const [id, r] of commands) {

@@ -32,6 +32,8 @@ export interface Walk {
   send(p: number, input: TurnInput, n: number): string;
   /** Reads what the fake platform received since the last call; adds each answered turn's event id. */
   poll(answered: Set<string>): void;
+  /** The warm-up is over: what is measured from here (acks) starts afresh. */
+  measure(): void;
 }
 
 /** The end of start-up (code still being compiled, the scheduler's and redelivery's first rounds), left out of the idle figure. */
@@ -90,6 +92,7 @@ export async function walkDebriefs(bot: BotProcess, people: number, rate: number
   const idleFrom = bot.cpuMs();
   await new Promise((r) => setTimeout(r, IDLE_SAMPLE_MS));
   const idleCpuMsPerSecond = ((bot.cpuMs() - idleFrom) * 1000) / IDLE_SAMPLE_MS;
+  walk.measure();
   const measured = await drive(warmPeople, people);
   return {
     ...measured,

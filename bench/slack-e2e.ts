@@ -87,6 +87,9 @@ export function slackDriver(fake: FakeSlack, url: string) {
       void req.finally(() => inflight.delete(req));
       return eventId;
     },
+    measure() {
+      acks.length = 0;
+    },
     poll(answered) {
       for (; seen < fake.calls.length; seen++) {
         const c = fake.calls[seen]!;
