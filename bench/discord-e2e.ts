@@ -1,6 +1,6 @@
 import { FakeDiscord, snowflake, type FakeUser, type InteractionRecord } from '../test/helpers/fake-discord.js';
 import { startBotProcess } from './bot-process.js';
-import { e2eBench, finishRun, peopleFor, walkDebriefs, type E2eOptions, type E2eRun } from './e2e-lib.js';
+import { e2eBench, finishRun, peopleFor, walkDebriefs, type E2eOptions, type E2eRun, type Walk } from './e2e-lib.js';
 import { benchPostgres } from './lib.js';
 
 /**
@@ -33,11 +33,7 @@ export async function runDiscordE2e(opts: E2eOptions): Promise<E2eRun> {
     const commands = new Map<string, InteractionRecord>();
     const acks: number[] = [];
     let seen = 0;
-    const run = await walkDebriefs(
-      bot,
-      people,
-      opts.rate,
-      {
+    const walk: Walk = {
       send(p, input) {
         if (input.kind === 'command') {
           const record = fake.slashCommand(users[p]!);
@@ -65,9 +61,8 @@ export async function runDiscordE2e(opts: E2eOptions): Promise<E2eRun> {
           if (typeof nonce === 'string') answered.add(nonce.split(':')[0]!);
         }
       },
-    },
-      warm,
-    );
+    };
+    const run = await walkDebriefs(bot, people, opts.rate, walk, warm);
     return await finishRun(bot, database, run, {
       label: opts.label,
       people: warm + people,
