@@ -2,7 +2,7 @@ import type { App as BoltApp, BlockAction, RespondFn, types, webApi } from '@sla
 import { isOpenPrompt, type App, type InboundTurn, type TurnResult } from '../../src/app.js';
 import { DONE_ACTION } from './action-ids.js';
 import { memberHome } from '../../src/app.js';
-import { openDm, postPlain, postReplies, slackErrorSummary } from './send.js';
+import { openDm, postPlain, postReplies, slackErrorSummary, type ReplyCalls } from './send.js';
 import { homeView } from './home-view.js';
 import { actionTurn, commandTurn, isSharedChannel, messageTurn, PLATFORM, type ActionPayload, type EventEnvelope } from './parse.js';
 import { profileContext } from './profile.js';
@@ -32,6 +32,8 @@ export interface HandlerDeps {
   track: (work: Promise<void>) => void;
   /** For users.info: no retries and no waiting out rate limits, so a slow Slack delays no command. */
   profileClient: WebClient;
+  /** A turn's Web API calls: replies, the clicked message's update, the DM (web-poster.ts), uploads. */
+  calls: ReplyCalls;
 }
 
 interface Target {
@@ -46,12 +48,12 @@ interface Target {
  * we took, or the same click delivered twice) posts nothing: its replies went out with the first
  * delivery, or are posted by the redelivery loop if the process died before posting them.
  */
-async function runSlackTurn(deps: HandlerDeps, client: WebClient, turn: InboundTurn, target: Target): Promise<void> {
+async function runSlackTurn(deps: HandlerDeps, turn: InboundTurn, target: Target): Promise<void> {
   const { outcome } = await runTurn(deps.app, turn, {
     deliver: target.deliver,
     apologise: async (kind) => {
       try {
-        await postPlain(client, await target.channel(), kind === 'engine' ? ENGINE_APOLOGY : DELIVERY_APOLOGY);
+        await postPlain(deps.calls, await target.channel(), kind === 'engine' ? ENGINE_APOLOGY : DELIVERY_APOLOGY);
       } catch (err) {
         deps.app.logger.error({ adapter: 'slack', event: turn.eventId, err: slackErrorSummary(err) }, 'slack apology could not be posted');
       }
@@ -62,19 +64,21 @@ async function runSlackTurn(deps: HandlerDeps, client: WebClient, turn: InboundT
 }
 
 export function registerHandlers(bolt: BoltApp, deps: HandlerDeps): void {
+  // Turns post through deps.calls, not the client Bolt hands each listener (see web-poster.ts).
+  const calls = deps.calls;
   // `/debrief [args]`: ack at once (the 3-second deadline), with nothing of the person's in it, then
   // carry on in the DM. In a DM the ack stays silent, since the replies arrive right there.
-  bolt.command(COMMAND, async ({ command, ack, client }) => {
+  bolt.command(COMMAND, async ({ command, ack }) => {
     await ack(command.channel_id.startsWith('D') ? undefined : { response_type: 'ephemeral', text: ACK_TEXT });
     let turn = commandTurn(command);
     if (deps.app.needsProfile(turn.input))
       turn = { ...turn, context: { ...turn.context, ...(await profileContext(deps.profileClient, turn.userId, deps.app.logger)) } };
     let dm: Promise<string> | undefined;
-    const channel = () => (dm ??= openDm(client, command.user_id));
-    const work = runSlackTurn(deps, client, turn, {
+    const channel = () => (dm ??= openDm(calls, command.user_id));
+    const work = runSlackTurn(deps, turn, {
       channel,
       deliver: async (result, key) => {
-        await postReplies(client, await channel(), result.replies, key);
+        await postReplies(calls, await channel(), result.replies, key);
         return 'delivered';
       },
     });
@@ -83,14 +87,14 @@ export function registerHandlers(bolt: BoltApp, deps: HandlerDeps): void {
   });
 
   // Bolt acks Events API requests itself before listeners run, so Slack does not retry slow turns.
-  bolt.event('message', async ({ body, client, context }) => {
+  bolt.event('message', async ({ body, context }) => {
     const turn = messageTurn(body as unknown as EventEnvelope, context.botUserId);
     if (!turn) return;
     const channel = (body.event as { channel: string }).channel;
-    const work = runSlackTurn(deps, client, turn, {
+    const work = runSlackTurn(deps, turn, {
       channel: async () => channel,
       deliver: async (result, key) => {
-        await postReplies(client, channel, result.replies, key);
+        await postReplies(calls, channel, result.replies, key);
         return 'delivered';
       },
     });
@@ -98,14 +102,14 @@ export function registerHandlers(bolt: BoltApp, deps: HandlerDeps): void {
     await work;
   });
 
-  bolt.action<BlockAction>(/^debrief:/, async ({ ack, body, client, respond }) => {
+  bolt.action<BlockAction>(/^debrief:/, async ({ ack, body, respond }) => {
     await ack();
     let turn = actionTurn(body as unknown as ActionPayload);
     if (!turn) return; // a ticked checkbox, or not one of ours
     // "Yes, check in weekly" at the end of a debrief: the check-ins go by the profile's time zone.
     if (deps.app.needsProfile(turn.input))
       turn = { ...turn, context: await profileContext(deps.profileClient, turn.userId, deps.app.logger) };
-    const work = runSlackTurn(deps, client, turn, clickTarget(body, turn, client, respond));
+    const work = runSlackTurn(deps, turn, clickTarget(body, turn, calls, respond));
     deps.track(work);
     await work;
   });
@@ -140,7 +144,7 @@ async function publishHome(deps: HandlerDeps, client: WebClient, actor: { platfo
   }
 }
 
-function clickTarget(body: BlockAction, turn: InboundTurn, client: WebClient, respond: RespondFn): Target {
+function clickTarget(body: BlockAction, turn: InboundTurn, calls: ReplyCalls, respond: RespondFn): Target {
   const where = body.container as { channel_id?: string; message_ts?: string } | undefined;
   const channelId = where?.channel_id ?? body.channel?.id;
   const messageTs = where?.message_ts ?? body.message?.ts;
@@ -154,7 +158,7 @@ function clickTarget(body: BlockAction, turn: InboundTurn, client: WebClient, re
   };
   // Buttons otherwise live in the DM (or the App Home tab, which continues in the DM).
   let dm: Promise<string> | undefined;
-  const channel = () => (dm ??= channelId?.startsWith('D') ? Promise.resolve(channelId) : openDm(client, turn.userId));
+  const channel = () => (dm ??= channelId?.startsWith('D') ? Promise.resolve(channelId) : openDm(calls, turn.userId));
   return {
     channel,
     deliver: async (result, key) => {
@@ -167,14 +171,14 @@ function clickTarget(body: BlockAction, turn: InboundTurn, client: WebClient, re
       if ((result.click?.status === 'accepted' || greeting) && !shared && channelId && messageTs && body.message) {
         const labels = result.click?.status === 'accepted' ? result.click.labels : [];
         const shown = labels.length > 0 || action?.action_id === DONE_ACTION ? labels : [action?.text?.text ?? ''];
-        await client.chat.update({
+        await calls.chat.update({
           channel: channelId,
           ts: messageTs,
           text: typeof body.message.text === 'string' ? body.message.text : '',
           blocks: answeredBlocks((body.message.blocks ?? []) as types.KnownBlock[], shown.filter(Boolean)),
         });
       }
-      await postReplies(client, await channel(), result.replies, key);
+      await postReplies(calls, await channel(), result.replies, key);
       // A courtesy only: the replies are in the DM already, so a lost note is no reason to apologise.
       if (shared) await tell(DM_NOTE).catch(() => undefined);
       return 'delivered';

@@ -12,12 +12,13 @@ import { registerHandlers, type TurnReport } from './handlers.js';
 import { slackDeliverer } from './outbox-deliverer.js';
 import { edgeMetrics } from '../edge-metrics.js';
 import { agentFetch, keepAliveAgent } from '../http-agents.js';
+import { slackPoster, type RetryPolicy } from './web-poster.js';
 import { EdgeReceiver, GuardedSocketModeReceiver } from './receiver.js';
 
 export interface SlackStartOptions {
   /** Web API retry policy. The default waits up to five minutes, so a short Slack outage loses no reply;
    *  tests pass a fast one. A 429 is retried after its Retry-After either way (it counts as a retry). */
-  retryConfig?: webApi.RetryOptions;
+  retryConfig?: RetryPolicy;
   /** Told when each event's work is done, Web API calls included (tests wait on it). */
   observe?: (report: TurnReport) => void;
   /** Overrides PORT for the HTTP receiver; 0 picks a free port. */
@@ -47,9 +48,10 @@ export async function startSlack(app: App, _argv: readonly string[], opts: Slack
   // Every Web API client (and Bolt's respond()) shares one keep-alive socket pool (http-agents.ts);
   // the timeout is the agent's, so `timeout: 0` spares each call an AbortSignal timer of its own.
   const agent = keepAliveAgent({ timeoutMs: 15_000 });
+  const retryConfig = opts.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes;
   const clientOptions: webApi.WebClientOptions = {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
-    retryConfig: opts.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
+    retryConfig,
     fetch: agentFetch(agent, 15_000),
     timeout: 0,
     logger,
@@ -93,10 +95,15 @@ export async function startSlack(app: App, _argv: readonly string[], opts: Slack
     fetch: agentFetch(agent, 10_000),
   });
 
+  // A turn's replies, clicked-message updates and DM lookups: our own poster, with the client's retry
+  // policy, over the same agent (web-poster.ts says why). Files still go up through Bolt's client,
+  // which for our one bot token is the client Bolt gives every listener.
+  const poster = slackPoster({ token: config.botToken, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}), dispatcher: agent, retry: retryConfig, logger: app.logger });
   const inFlight = new Set<Promise<void>>();
   registerHandlers(bolt, {
     app,
     profileClient: direct,
+    calls: { ...poster, filesUploadV2: (args) => bolt.client.filesUploadV2(args) },
     ...(opts.observe ? { observe: opts.observe } : {}),
     track: (work) => {
       inFlight.add(work);

@@ -1,8 +1,12 @@
 import type { webApi } from '@slack/bolt';
 import type { Reply } from '../../src/app.js';
 import { escapeMrkdwn, renderReply } from './render.js';
+import type { HotCalls } from './web-poster.js';
 
 type WebClient = webApi.WebClient;
+
+/** What posting replies needs: the hot calls (a turn's poster, or a WebClient) and file uploads. */
+export type ReplyCalls = HotCalls & Pick<WebClient, 'filesUploadV2'>;
 
 /** The metadata event type of a turn's replies; its payload names the turn (`key`) and the part. */
 export const REPLY_EVENT = 'debrief_reply';
@@ -13,7 +17,7 @@ const HISTORY_LIMIT = 100;
  * Posts replies in order: one message each, a file as an upload into the same conversation. Each
  * message carries the turn's key in its metadata (no extra call), so a resend can tell what is there.
  */
-export async function postReplies(client: WebClient, channel: string, replies: readonly Reply[], key: string, skip?: ReadonlySet<number>): Promise<void> {
+export async function postReplies(client: ReplyCalls, channel: string, replies: readonly Reply[], key: string, skip?: ReadonlySet<number>): Promise<void> {
   for (const [part, reply] of replies.entries()) {
     if (skip?.has(part)) continue;
     if (reply.file) {
@@ -57,12 +61,12 @@ export async function alreadyPosted(client: WebClient, channel: string, eventTyp
 }
 
 /** Plain text only, so that an apology cannot fail on the blocks that may have made the first post fail. */
-export async function postPlain(client: WebClient, channel: string, text: string): Promise<void> {
+export async function postPlain(client: HotCalls, channel: string, text: string): Promise<void> {
   await client.chat.postMessage({ channel, text: escapeMrkdwn(text) });
 }
 
 /** The DM between the bot and a person (conversations.open is idempotent: the same id every time). */
-export async function openDm(client: WebClient, userId: string): Promise<string> {
+export async function openDm(client: HotCalls, userId: string): Promise<string> {
   const res = await client.conversations.open({ users: userId });
   const id = res.channel?.id;
   if (!id) throw new Error('conversations.open returned no channel');

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A loopback Slack Web API: a real HTTP server that answers the methods Debrief calls the way Slack
- * does (form-encoded POST /api/<method>, Bearer token, `{ok: ...}` JSON, 429 with Retry-After), and
+ * does (POST /api/<method>, form-encoded or JSON, Bearer token, `{ok: ...}` JSON, 429 with Retry-After), and
  * records every call so tests can assert what a person would have seen. It also serves response_urls
  * (`/respond/<id>`) and file upload URLs (`/upload/<id>`). Beyond messages it knows people
  * (users.info, with admin flags and time zone), channel history with message metadata
@@ -21,6 +21,8 @@ export interface SlackCall {
   /** `ok` of our JSON answer (false for Slack errors and HTTP failures). */
   ok: boolean;
   at: number;
+  /** The request's Content-Type. */
+  contentType?: string;
 }
 
 export interface StoredMessage {
@@ -104,8 +106,8 @@ export async function startFakeSlack(
   // keeps every ts unique and increasing.
   const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
 
-  const record = (method: string, params: Record<string, unknown>, status: number, ok: boolean) =>
-    calls.push({ method, params, status, ok, at: Date.now() });
+  const record = (method: string, params: Record<string, unknown>, contentType: string | undefined, status: number, ok: boolean) =>
+    calls.push({ method, params, status, ok, at: Date.now(), ...(contentType ? { contentType } : {}) });
 
   function answerMethod(method: string, p: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
@@ -207,14 +209,15 @@ export async function startFakeSlack(
     const body = await readBody(req);
     const path = (req.url ?? '/').split('?')[0]!;
     const method = path.startsWith('/api/') ? path.slice('/api/'.length) : path.startsWith('/respond/') ? 'respond' : path.startsWith('/upload/') ? 'upload' : path;
-    const params = parseParams(req.headers['content-type'], body);
+    const contentType = req.headers['content-type'];
+    const params = parseParams(contentType, body);
     if (outage?.kind === 'drop') {
-      record(method, params, 0, false);
+      record(method, params, contentType, 0, false);
       req.socket.destroy();
       return;
     }
     if (outage?.kind === 'http') {
-      record(method, params, outage.status, false);
+      record(method, params, contentType, outage.status, false);
       res.writeHead(outage.status, { 'content-type': 'text/plain' }).end('service unavailable');
       return;
     }
@@ -227,50 +230,54 @@ export async function startFakeSlack(
         f = planned.failure;
       } else f = rule!.failure;
       if (f.kind === 'hold') {
-        record(method, params, 0, false);
+        record(method, params, contentType, 0, false);
         return;
       }
       if (f.kind === 'lost-response') {
         const answer = answerMethod(method, params);
-        record(method, params, 0, answer.ok === true);
+        record(method, params, contentType, 0, answer.ok === true);
         req.socket.destroy();
         return;
       }
       if (f.kind === 'rate-limited') {
-        record(method, params, 429, false);
+        record(method, params, contentType, 429, false);
         res.writeHead(429, { 'retry-after': String(f.retryAfterSeconds), 'content-type': 'application/json' }).end('{"ok":false,"error":"ratelimited"}');
         return;
       }
       if (f.kind === 'http') {
-        record(method, params, f.status, false);
+        record(method, params, contentType, f.status, false);
         res.writeHead(f.status, { 'content-type': 'text/plain' }).end('error');
         return;
       }
-      record(method, params, 200, false);
+      record(method, params, contentType, 200, false);
       json(res, { ok: false, error: f.error });
       return;
     }
     if (method === 'respond' || method === 'upload') {
-      record(method, params, 200, true);
+      record(method, params, contentType, 200, true);
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
     if (!path.startsWith('/api/')) {
-      record(method, params, 404, false);
+      record(method, params, contentType, 404, false);
       res.writeHead(404).end();
       return;
     }
-    const auth = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? String(params.token ?? '');
+    // Slack takes a JSON body's token only from the Authorization header, and wants its charset.
+    const isJson = (contentType ?? '').includes('application/json');
+    const auth = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? (isJson ? '' : String(params.token ?? ''));
     if (method === 'apps.connections.open') {
       // Only an app-level token opens a Socket Mode connection.
       const opened = !auth.startsWith('xapp-') ? { ok: false, error: 'not_allowed_token_type' } : opts.socketUrl ? { ok: true, url: opts.socketUrl() } : { ok: false, error: 'socket_mode_not_enabled' };
-      record(method, params, 200, opened.ok);
+      record(method, params, contentType, 200, opened.ok);
       json(res, opened);
       return;
     }
-    const answer = !auth ? { ok: false, error: 'not_authed' } : !validToken(auth) ? { ok: false, error: 'invalid_auth' } : answerMethod(method, params);
-    record(method, params, 200, answer.ok === true);
-    json(res, answer);
+    const answer = params === INVALID_JSON
+      ? { ok: false, error: 'invalid_json' }
+      : !auth ? { ok: false, error: 'not_authed' } : !validToken(auth) ? { ok: false, error: 'invalid_auth' } : answerMethod(method, params);
+    record(method, params, contentType, 200, answer.ok === true);
+    json(res, isJson && !/charset=utf-8/i.test(contentType ?? '') ? { ...answer, warning: 'missing_charset', response_metadata: { warnings: ['missing_charset'] } } : answer);
   }
 
   const server: Server = createServer((req, res) => {
@@ -316,14 +323,18 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Form fields as Slack's client sends them; object arguments (blocks) arrive as JSON strings. */
+/** A JSON body that does not parse (Slack answers `invalid_json`). */
+const INVALID_JSON: Record<string, unknown> = Object.freeze({});
+
+/** Form fields as Slack's client sends them (object arguments such as blocks arrive as JSON strings), or a JSON body. */
 function parseParams(contentType: string | undefined, body: Buffer): Record<string, unknown> {
   const type = contentType ?? '';
   if (type.includes('application/json')) {
     try {
-      return JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+      const parsed: unknown = JSON.parse(body.toString('utf8'));
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : INVALID_JSON;
     } catch {
-      return {};
+      return INVALID_JSON;
     }
   }
   if (type.includes('application/x-www-form-urlencoded')) {
