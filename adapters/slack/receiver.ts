@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { SocketModeReceiver, type App as BoltApp, type Receiver, type ReceiverEvent, type SocketModeReceiverOptions } from '@slack/bolt';
 import { z } from 'zod';
@@ -24,8 +24,11 @@ const UNACKED_MS = 3001;
 
 export type Signed = { ok: true } | { ok: false; why: 'signature' | 'timestamp' };
 
-/** `v0=HMAC-SHA256(secret, "v0:" + ts + ":" + body)`, within the timestamp window. */
-export function verifySignature(secret: string, timestamp: string | undefined, sig: string | undefined, raw: string, nowMs = Date.now()): Signed {
+/**
+ * `v0=HMAC-SHA256(secret, "v0:" + ts + ":" + body)`, within the timestamp window. The receiver passes
+ * its secret as a KeyObject made once: from a string, createHmac prepares the key again on each call.
+ */
+export function verifySignature(secret: string | KeyObject, timestamp: string | undefined, sig: string | undefined, raw: string, nowMs = Date.now()): Signed {
   if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return { ok: false, why: 'timestamp' };
   if (Math.abs(Math.floor(nowMs / 1000) - Number(timestamp)) > TIMESTAMP_WINDOW_S) return { ok: false, why: 'timestamp' };
   if (!sig || !/^v0=[0-9a-f]{64}$/.test(sig)) return { ok: false, why: 'signature' };
@@ -93,9 +96,11 @@ export class EdgeReceiver implements Receiver {
   private bolt: BoltApp | undefined;
   private server: Server | undefined;
   private readonly log: Logger;
+  private readonly signingKey: KeyObject;
 
   constructor(private readonly opts: EdgeReceiverOptions) {
     this.log = opts.logger.child({ adapter: 'slack' });
+    this.signingKey = createSecretKey(Buffer.from(opts.signingSecret, 'utf8'));
   }
 
   init(app: BoltApp): void {
@@ -146,7 +151,7 @@ export class EdgeReceiver implements Receiver {
     // Slack's certificate check is unsigned, as Bolt treats it; it runs nothing.
     if (contentType.includes('application/x-www-form-urlencoded') && /^(token=[^&]*&)?ssl_check=1(&token=[^&]*)?$/.test(raw)) return send(res, 200);
 
-    const signed = verifySignature(this.opts.signingSecret, header(req, 'x-slack-request-timestamp'), header(req, 'x-slack-signature'), raw);
+    const signed = verifySignature(this.signingKey, header(req, 'x-slack-request-timestamp'), header(req, 'x-slack-signature'), raw);
     if (!signed.ok) {
       this.opts.metrics.refused.inc({ platform: 'slack', why: signed.why });
       this.log.warn({ why: signed.why }, 'slack request refused: bad signature or timestamp');
