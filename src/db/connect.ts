@@ -17,7 +17,7 @@ export interface DatabaseHandle {
 const DATE_OID = 1082;
 // `date` columns stay 'YYYY-MM-DD' strings: pg would otherwise make a Date at local midnight,
 // which shifts the day in any time zone west of UTC.
-export const types = {
+const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === DATE_OID ? (v: string) => v : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
@@ -26,12 +26,17 @@ export const types = {
  * Sends the queries compiled by prepare() (prepared.ts) as named statements: each connection parses
  * and plans them once, then only binds and executes. Everything else goes as before (unnamed).
  */
-export class PreparingClient extends pg.Client {
+class PreparingClient extends pg.Client {
   override query(config: unknown, values?: unknown, callback?: unknown): never {
     const name = typeof config === 'string' && Array.isArray(values) ? statementName(config) : undefined;
     const query = super.query as (...args: unknown[]) => never;
     return name ? query.call(this, { name, text: config, values }, callback) : query.call(this, config, values, callback);
   }
+}
+
+/** A pool of the `pg` driver with the app's type parsing and named statements (the one place `pg` is used). */
+export function driverPool(config: pg.PoolConfig): pg.Pool {
+  return new pg.Pool({ ...config, types, Client: PreparingClient });
 }
 
 export interface ConnectOptions {
@@ -64,13 +69,11 @@ export async function connectPostgres(
   url: string,
   opts: { poolSize?: number | undefined; logger: Logger },
 ): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({
+  const pool = driverPool({
     connectionString: url,
     max: opts.poolSize ?? defaultPoolSize(),
-    types,
     connectionTimeoutMillis: 10_000,
     application_name: 'debrief',
-    Client: PreparingClient,
   });
   // An idle client's error (a Postgres restart) must not crash the process; the pool replaces it.
   pool.on('error', (err) => opts.logger.warn({ err: err.message }, 'idle database connection lost'));

@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
 import type { Logger } from 'pino';
 import { StartupError } from '../startup-error.js';
-import { PreparingClient, types, type DatabaseHandle } from './connect.js';
+import { driverPool, type DatabaseHandle } from './connect.js';
 import { lockDataDir } from './data-dir-lock.js';
 import type { Database } from './types.js';
 
@@ -60,7 +59,7 @@ export async function openEmbedded(dataDir: string | undefined, logger: Logger):
 
 /** Wraps an open PGlite (a test's clone, say) in the same handle the app uses. */
 export function wrapPglite(pglite: PGlite, logger: Logger, closeAll: () => Promise<void>): DatabaseHandle {
-  const pool = new pg.Pool({ ...createPgConfig(pglite), types, Client: PreparingClient });
+  const pool = driverPool(createPgConfig(pglite));
   pool.on('error', (err) => logger.error({ err: err.message }, 'embedded database connection error'));
   pool.on('connect', (client) => client.on('error', (err) => logger.error({ err: err.message }, 'embedded database connection error')));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
