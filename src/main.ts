@@ -6,6 +6,7 @@ import { createApp, type App } from './app.js';
 import { loadConfig } from './config.js';
 import { startRedelivery } from './delivery/redelivery.js';
 import { startScheduler, type RunningScheduler } from './scheduler/scheduler.js';
+import { boundHeapGrowth } from './heap-growth.js';
 import { createLogger } from './log.js';
 import { StartupError } from './startup-error.js';
 
@@ -14,6 +15,7 @@ import { StartupError } from './startup-error.js';
  * cleanly on SIGTERM/SIGINT (finish in-flight turns, close the database) or when the terminal ends.
  */
 async function main(): Promise<number> {
+  boundHeapGrowth();
   dotenv.config({ quiet: true });
   const config = loadConfig(process.env, platforms);
   const adapters = selectAdapters(config);
