@@ -81,33 +81,45 @@ export function pickedNumber(tokens: readonly string[]): number | undefined {
   return numberOf(numbers[0]!);
 }
 
+/** Rows of the edit-distance table, kept between calls: the words are short, and a turn asks thousands of times. */
+let table = new Int32Array(256);
+
 /** Edit distance with adjacent swaps, stopping early once it is past `max`. */
 function distance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  const width = b.length + 1;
+  const size = (a.length + 1) * width;
+  if (table.length < size) table = new Int32Array(size * 2);
+  const d = table;
+  for (let j = 0; j <= b.length; j++) d[j] = j;
   for (let i = 1; i <= a.length; i++) {
+    const row = i * width;
+    d[row] = i;
     let rowMin = Infinity;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
+      let v = Math.min(d[row - width + j]! + 1, d[row + j - 1]! + 1, d[row - width + j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[row - 2 * width + j - 2]! + 1);
+      d[row + j] = v;
       rowMin = Math.min(rowMin, v);
     }
     if (rowMin > max) return max + 1;
   }
-  return d[a.length]![b.length]!;
+  return d[a.length * width + b.length]!;
 }
+
+const DIGIT = /\d/;
 
 /** 1 for the same word, a little less for a likely typo of it ("tecnical", "gosted"), else 0. */
 export function likeness(typed: string, word: string): number {
   if (typed === word) return 1;
   const shorter = Math.min(typed.length, word.length);
-  if (shorter < 4 || /\d/.test(typed) || /\d/.test(word) || typed[0] !== word[0]) return 0;
+  // The cheap refusals first: nearly every pair a search tries fails on its first letter.
+  if (shorter < 4 || typed[0] !== word[0]) return 0;
   // A four-letter word one letter longer is usually another word ("theyd" is not "they").
   if (shorter === 4 && typed.length !== word.length) return 0;
   const allowed = shorter >= 8 ? 2 : 1;
+  if (Math.abs(typed.length - word.length) > allowed || DIGIT.test(typed) || DIGIT.test(word)) return 0;
   return distance(typed, word, allowed) <= allowed ? 0.8 : 0;
 }
 
