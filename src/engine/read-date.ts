@@ -52,16 +52,17 @@ const SHORT: Record<string, string> = {
   wknd: 'weekend', tday: 'today', tdy: 'today', '2day': 'today',
 };
 
-/** Rewrites the words chrono stumbles on into words it reads. */
-function tidy(text: string, direction: 'past' | 'future'): string {
-  // "20/11" and "20.11" would fall apart into two numbers; keep them whole through the clean-up.
-  const kept = text.replace(/(\d)\s*[/.]\s*(?=\d)/g, '$1slash');
-  const words = withoutNoise(tokensOf(kept)).map((w) => {
-    if (SHORT[w]) return SHORT[w]!;
-    if (KNOWN.includes(w) || w.length < 5) return w;
-    return KNOWN.find((k) => likeness(w, k) > 0) ?? w;
-  });
-  let t = ` ${words.join(' ')} `;
+/**
+ * Spoken forms rewritten to what chrono reads, in order, for each direction the question looks. Each
+ * comes with a twin without the g flag: the test that skips a rule that cannot match, which is most of
+ * them for any one answer.
+ */
+const TIDY_RULES: Record<'past' | 'future', [RegExp, string, RegExp][]> = {
+  past: tidyRules('past'),
+  future: tidyRules('future'),
+};
+
+function tidyRules(direction: 'past' | 'future'): [RegExp, string, RegExp][] {
   const rules: [RegExp, string][] = [
     [/ (i think|i guess|it was|was|probably|maybe|around|about|roughly|approx|sometime|ish|on|by|before|at|the latest|latest|hopefully|lets say|say|id say|i would say) /g, ' '],
     [/ (the other day) /g, ' 2 days ago '],
@@ -88,7 +89,22 @@ function tidy(text: string, direction: 'past' | 'future'): string {
     [/ in (\d+|a|one|two|three) (days?|weeks?|months?) time /g, ' in $1 $2 '],
     [/ ago ago /g, ' ago '],
   ];
-  for (const [re, to] of rules) {
+  return rules.map(([re, to]) => [re, to, new RegExp(re.source, re.flags.replace('g', ''))]);
+}
+
+/** Rewrites the words chrono stumbles on into words it reads. */
+function tidy(text: string, direction: 'past' | 'future'): string {
+  // "20/11" and "20.11" would fall apart into two numbers; keep them whole through the clean-up.
+  const kept = text.replace(/(\d)\s*[/.]\s*(?=\d)/g, '$1slash');
+  const words = withoutNoise(tokensOf(kept)).map((w) => {
+    if (SHORT[w]) return SHORT[w]!;
+    if (KNOWN.includes(w) || w.length < 5) return w;
+    return KNOWN.find((k) => likeness(w, k) > 0) ?? w;
+  });
+  let t = ` ${words.join(' ')} `;
+  for (const [re, to, probe] of TIDY_RULES[direction]) {
+    // With no match the pass below leaves t as it is (it is already trimmed to single spaces).
+    if (!probe.test(t)) continue;
     // Adjacent matches share a space, so one pass can miss the second ("on by").
     for (let before = ''; before !== t; ) {
       before = t;
