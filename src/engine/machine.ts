@@ -487,13 +487,14 @@ function answer(ctx: MachineContext, conv: ConversationState, raw: RawAnswer, ou
   const spec = inputOf(step, { answers: conv.answers, now: ctx.now });
   const aside = raw.kind === 'text' ? step.notAnAnswer?.(cleanText(raw.text), { answers: conv.answers, now: ctx.now }) : undefined;
   if (aside) return miss(ctx, conv, step, aside, out, true);
-  let parsed = parseInput(spec, raw, ctx.now, { optional: step.optional ?? false });
+  let parsed: ReturnType<typeof parseInput>;
   let words: string | null | undefined;
   if (spec.kind === 'tags' && spec.textAnswer && raw.kind === 'text') {
+    // Typed words at a tags question that takes words too: tagsAndWords reads the tags itself.
     const mixed = tagsAndWords(spec, raw.text, ctx.now);
     parsed = mixed.ok ? { ok: true, value: mixed.value.tags } : mixed;
     if (mixed.ok) words = mixed.value.words;
-  }
+  } else parsed = parseInput(spec, raw, ctx.now, { optional: step.optional ?? false });
   const checked = parsed.ok ? step.schema.safeParse(parsed.value) : null;
   if (!parsed.ok || !checked?.success) {
     const message = !parsed.ok ? parsed.message : (checked?.error?.issues[0]?.message ?? 'That did not fit.');
