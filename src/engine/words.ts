@@ -18,10 +18,18 @@ const EMOJI_WORDS: [RegExp, string][] = [
   [/😀|😃|😄|😁|🥳|🎉|🤩|😍|🙌|💪/gu, ' great '],
 ];
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Lowercase words and digits only: accents, apostrophes ("didn't" → "didnt") and punctuation go. */
 export function normalize(text: string): string {
-  let t = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-  for (const [re, word] of EMOJI_WORDS) t = t.replace(re, word);
+  let t: string;
+  // Plain ASCII, most of what is typed, has no accents to strip and no emoji: the seven emoji passes
+  // and the decomposition would leave it as it is.
+  if (NON_ASCII.test(text)) {
+    t = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    for (const [re, word] of EMOJI_WORDS) t = t.replace(re, word);
+  } else t = text.toLowerCase();
   return t
     .replace(/['’`]/g, '')
     .replace(/(\d)(st|nd|rd|th)\b/g, '$1$2')
