@@ -34,11 +34,7 @@ export async function callgrindBench(): Promise<void> {
         .on('error', (err) => rej(new Error(`--callgrind needs valgrind (apt-get install valgrind): ${err.message}`))),
     );
     if (code !== 0) throw new Error(`the engine under callgrind exited with ${code}`);
-    const [baseline, full] = [`${out}.1`, `${out}.2`].map((f) => {
-      const m = /^totals: (\d+)/m.exec(readFileSync(f, 'utf8'));
-      if (!m) throw new Error(`no callgrind totals in ${f}`);
-      return Number(m[1]);
-    }) as [number, number];
+    const [baseline, full] = [`${out}.1`, `${out}.2`].map(callgrindTotals) as [number, number];
     const turns = measured * SCRIPT.length;
     console.log(
       `\n1c. Instructions per engine turn (callgrind, Postgres, ${members} members at once, pool ${members}): ${warm} warm-up debriefs, then ${measured} measured (${turns} turns), ${fmt((performance.now() - started) / 1000)} s`,
@@ -53,13 +49,22 @@ export async function callgrindBench(): Promise<void> {
   }
 }
 
-/** Asks callgrind (through callgrind_control) to do something to this process, and waits for it. */
-const callgrind = (...args: string[]) =>
+/** Asks callgrind (through callgrind_control) to do something to process `pid`, and waits for it. */
+export const callgrindControl = (pid: number, ...args: string[]) =>
   new Promise<void>((res, rej) =>
-    spawn('callgrind_control', [...args, String(process.pid)], { stdio: 'ignore' }).on('exit', (code) =>
+    spawn('callgrind_control', [...args, String(pid)], { stdio: 'ignore' }).on('exit', (code) =>
       code === 0 ? res() : rej(new Error(`callgrind_control ${args.join(' ')} exited with ${code}`)),
     ),
   );
+
+/** The instructions a callgrind dump counted. */
+export function callgrindTotals(file: string): number {
+  const m = /^totals: (\d+)/m.exec(readFileSync(file, 'utf8'));
+  if (!m) throw new Error(`no callgrind totals in ${file}`);
+  return Number(m[1]);
+}
+
+const callgrind = (...args: string[]) => callgrindControl(process.pid, ...args);
 
 /** The child: warm-up debriefs, then the measured ones between two dumps, each member one debrief after another. */
 async function child(): Promise<void> {

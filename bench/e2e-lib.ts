@@ -179,7 +179,7 @@ export async function checkStored(database: DatabaseHandle, expect: { turns: num
  * Waits until `count` has not changed for 3 s (the last replies of the last turns landing), at most
  * 30 s. Three seconds, because a REST client waiting out a rate limit goes quiet for a second at a time.
  */
-async function settle(count: () => number): Promise<void> {
+export async function settle(count: () => number): Promise<void> {
   const until = Date.now() + 30_000;
   let last = count();
   let stableSince = Date.now();

@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeSlack } from '../test/helpers/fake-slack.js';
 import { freePort, startBotProcess } from './bot-process.js';
+import { callgrindControl, callgrindTotals } from './callgrind.js';
+import { settle } from './e2e-lib.js';
 import { SCRIPT } from './engine-throughput.js';
 import { arg, benchPostgres, fmt, pool, report } from './lib.js';
 import { SECRET, slackDriver, TEAM, untilListening } from './slack-e2e.js';
@@ -32,12 +33,7 @@ export async function slackCallgrindBench(opts: { dir?: string; label?: string }
     { DATABASE_URL: database.url, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, PORT: String(port) },
     { ...(opts.dir ? { dir: opts.dir } : {}), wrap: ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`] },
   );
-  const callgrind = (what: string) =>
-    new Promise<void>((res, rej) =>
-      spawn('callgrind_control', [what, String(bot.pid)], { stdio: 'ignore' }).on('exit', (code) =>
-        code === 0 ? res() : rej(new Error(`callgrind_control ${what} exited with ${code}`)),
-      ),
-    );
+  const callgrind = (what: string) => callgrindControl(bot.pid, what);
   try {
     const url = `http://127.0.0.1:${port}/slack/events`;
     await untilListening(url);
@@ -57,18 +53,18 @@ export async function slackCallgrindBench(opts: { dir?: string; label?: string }
         }
       });
     await debriefs(warm);
-    await quiet(() => fake.calls.length);
+    await settle(() => fake.calls.length);
     await callgrind('--instr=on');
     await callgrind('--dump=start');
     await new Promise((r) => setTimeout(r, idleMs));
     await callgrind('--dump=idle');
     const from = performance.now();
     await debriefs(measured);
-    await quiet(() => fake.calls.length);
+    await settle(() => fake.calls.length);
     const seconds = (performance.now() - from) / 1000;
     await callgrind('--dump=measured');
     await driver.drain();
-    const [idle, full] = [`${out}.2`, `${out}.3`].map(totals) as [number, number];
+    const [idle, full] = [`${out}.2`, `${out}.3`].map(callgrindTotals) as [number, number];
     const turns = measured * SCRIPT.length;
     const idlePerSecond = idle / (idleMs / 1000);
     // Everything the bot did while the turns ran, its timers and collections included: what it does
@@ -88,21 +84,5 @@ export async function slackCallgrindBench(opts: { dir?: string; label?: string }
     else rmSync(dir, { recursive: true, force: true });
     await database.close();
     await fake.close();
-  }
-}
-
-function totals(file: string): number {
-  const m = /^totals: (\d+)/m.exec(readFileSync(file, 'utf8'));
-  if (!m) throw new Error(`no callgrind totals in ${file}`);
-  return Number(m[1]);
-}
-
-/** Waits until `count` has not moved for 2 s: the last replies of the last turns have landed. */
-async function quiet(count: () => number): Promise<void> {
-  let last = count();
-  let since = Date.now();
-  while (Date.now() - since < 2000) {
-    await new Promise((r) => setTimeout(r, 100));
-    if (count() !== last) [last, since] = [count(), Date.now()];
   }
 }

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { webApi } from '@slack/bolt';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../../src/log.js';
@@ -156,8 +157,6 @@ function requestFailed(log: Logger, method: string, err: unknown): Error {
   log.warn({ adapter: 'slack', method, cause: typeof cause?.code === 'string' ? cause.code : cause?.name }, 'slack web api request failed');
   return new webApi.WebAPIRequestError(err instanceof Error ? err : new Error(String(err)));
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The waits between attempts, as node-retry (under p-retry) computes them: ascending, one per retry. */
 export function backoff(p: RetryPolicy): number[] {
